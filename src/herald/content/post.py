@@ -1,0 +1,42 @@
+"""The one normalised shape every reader produces and everything downstream consumes.
+
+Frontmatter comes in many dialects (YAML, TOML, Jekyll, Hugo); the loader resolves all of them
+into a `Post` once, at the edge, so the store, renderers and adapters never see raw metadata.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    path: str
+    """Path relative to the content folder, POSIX separators: the post's identity on disk."""
+    slug: str
+    """Stable public name: frontmatter `slug`, else derived from the path."""
+    title: str
+    date: datetime
+    """Publication time, timezone-aware (UTC when the source gave none)."""
+    body: str
+    """Markdown without the frontmatter."""
+    updated: datetime | None = None
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    """Author-written summary; beats the body when an excerpt is made."""
+    draft: bool = False
+    lang: str = "zh"
+    """`zh` or `en`: picks the excerpt placeholders and the default reply language."""
+    extra: dict[str, object] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadError:
+    """A file that could not become a Post, with a reason a human can act on."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"

@@ -1,0 +1,259 @@
+"""`herald run | console | sync | check | new`: the command line, thin over app.py.
+
+Every command takes `--config FILE`, and `--content DIR` / `--db FILE` override the config,
+so the bot can be pointed at any folder without editing files.  Expected failures (bad
+config, missing folder, unusable database) print one line and exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import re
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
+
+import click
+
+from herald.app import open_app
+from herald.config import Config, ConfigError, load_config
+from herald.logs import setup_logging
+from herald.store.database import StoreError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _common(command: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Config file (default: $HERALD_CONFIG, else ./herald.toml if present).",
+        ),
+        click.option(
+            "--content",
+            "content_dir",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Content folder; overrides [content] dir.",
+        ),
+        click.option(
+            "--db",
+            "db_path",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="SQLite file; overrides [store] path.",
+        ),
+        click.option("-v", "--verbose", is_flag=True, help="Log more (to stderr)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+class UserError(click.ClickException):
+    """Something the user can fix (config, paths): one line, exit status 2."""
+
+    exit_code = 2
+
+
+def _config(
+    config_path: Path | None,
+    content_dir: Path | None,
+    db_path: Path | None,
+    verbose: bool,
+    *,
+    quiet: bool | None = None,
+) -> Config:
+    try:
+        config = load_config(config_path, content_dir=content_dir, db_path=db_path)
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+    if quiet is None:  # the console owns the terminal; a service logs what it does
+        quiet = config.telegram.token is None and config.discord.token is None
+    secrets = [
+        token.get_secret_value()
+        for token in (config.telegram.token, config.discord.token)
+        if token is not None
+    ]
+    level = logging.DEBUG if verbose else (logging.WARNING if quiet else logging.INFO)
+    setup_logging(level, secrets)
+    return config
+
+
+def _friendly(function: Callable[P, R]) -> Callable[P, R]:
+    """Turn the failures a user can fix into one clear line."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except (StoreError, FileNotFoundError, NotADirectoryError) as exc:
+            raise UserError(str(exc)) from None
+        except KeyboardInterrupt:
+            sys.exit(130)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="herald")
+def main() -> None:
+    """Herald: publish a Markdown knowledge base to Telegram, Discord and the terminal."""
+
+
+@main.command()
+@_common
+@_friendly
+def console(
+    config_path: Path | None, content_dir: Path | None, db_path: Path | None, verbose: bool
+) -> None:
+    """Chat with the bot in this terminal (also works piped)."""
+    config = _config(config_path, content_dir, db_path, verbose, quiet=True)
+    asyncio.run(_console(config))
+
+
+@main.command()
+@_common
+@_friendly
+def run(
+    config_path: Path | None, content_dir: Path | None, db_path: Path | None, verbose: bool
+) -> None:
+    """Run the bot: Telegram and/or Discord when their tokens are set, else the console."""
+    config = _config(config_path, content_dir, db_path, verbose)
+    if config.telegram.token is None and config.discord.token is None:
+        asyncio.run(_console(config))
+        return
+    from herald.service_runner import run_service
+
+    asyncio.run(run_service(config))
+
+
+async def _console(config: Config) -> None:
+    from herald.adapters.console import run_console
+
+    async with open_app(config) as app:
+        report = await app.sync()
+        if report.failed:
+            click.echo(
+                f"({len(report.failed)} file(s) skipped — `herald check` lists why)", err=True
+            )
+        await run_console(app.reader, lang=config.bot.default_language)
+
+
+@main.command()
+@_common
+@_friendly
+def sync(
+    config_path: Path | None, content_dir: Path | None, db_path: Path | None, verbose: bool
+) -> None:
+    """Bring the database in line with the content folder and summarise the changes."""
+    config = _config(config_path, content_dir, db_path, verbose, quiet=True)
+    report = asyncio.run(_sync(config))
+    click.echo(
+        f"added {len(report.added)}, updated {len(report.updated)}, removed "
+        f"{len(report.removed)}, unchanged {report.unchanged}, failed {len(report.failed)} "
+        f"({report.seconds:.2f} s)"
+    )
+    for path, reason in report.failed.items():
+        click.echo(f"  {path}: {reason}")
+
+
+async def _sync(config: Config) -> Any:
+    from rich.progress import Progress
+
+    async with open_app(config) as app:
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+            task = progress.add_task("parsing", total=None)
+
+            def update(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total or None)
+
+            return await app.sync(progress=update)
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+@_common
+@_friendly
+def check(
+    folder: Path | None,
+    config_path: Path | None,
+    content_dir: Path | None,
+    db_path: Path | None,
+    verbose: bool,
+) -> None:
+    """List every post that cannot be served, with the reason; exit 1 if there is any."""
+    from herald.content.check import check_folder
+
+    config = _config(config_path, content_dir, db_path, verbose, quiet=True)
+    root = folder or config.content.dir
+    if not root.is_dir():
+        raise UserError(f"content folder not found: {root}")
+    posts, errors = check_folder(root)
+    for error in errors:
+        click.echo(f"{error.path}: {error.reason}")
+    drafts = sum(1 for post in posts if post.draft)
+    click.echo(f"{len(posts)} post(s) OK ({drafts} draft), {len(errors)} problem(s)", err=True)
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@click.argument("title")
+@click.option("--slug", default=None, help="URL name (default: from the title).")
+@click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.")
+@_common
+@_friendly
+def new(
+    title: str,
+    slug: str | None,
+    tags: tuple[str, ...],
+    config_path: Path | None,
+    content_dir: Path | None,
+    db_path: Path | None,
+    verbose: bool,
+) -> None:
+    """Scaffold a post (as a draft) in the content folder and print its path."""
+    import yaml
+
+    config = _config(config_path, content_dir, db_path, verbose, quiet=True)
+    name = slug or _slugify(title)
+    if not name:
+        raise UserError("cannot make a file name from that title; pass --slug")
+    path = config.content.dir / f"{name}.md"
+    if path.exists():
+        raise UserError(f"{path} already exists")
+    now = datetime.now(ZoneInfo(config.bot.timezone)).replace(microsecond=0)
+    meta: dict[str, object] = {
+        "title": title,
+        "date": now.isoformat(),
+        "tags": list(tags),
+        "draft": True,
+    }
+    if slug:
+        meta["slug"] = slug
+    header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"---\n{header}---\n\n# {title}\n\nWrite here. Remove `draft: true` to publish.\n",
+        encoding="utf-8",
+    )
+    click.echo(str(path))
+
+
+def _slugify(title: str) -> str:
+    """Keep letters of any script (Chinese titles make Chinese file names), hyphen the rest."""
+    words = re.findall(r"\w+", title.casefold())
+    return "-".join(words)[:80].strip("-_")
+
+
+if __name__ == "__main__":
+    main()

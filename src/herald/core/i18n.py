@@ -1,0 +1,133 @@
+"""Every sentence Herald says, in Chinese and English, looked up by key.
+
+Adapters never hard-code user-facing text: they ask `t(lang, key, **values)`, so a new
+language is one more dictionary and every platform speaks it at once.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
+
+_MESSAGES: dict[str, dict[Language, str]] = {
+    "banner": {"zh": "INCOMING TRANSMISSION", "en": "INCOMING TRANSMISSION"},
+    "latest.heading": {"zh": "LATEST UPDATES", "en": "LATEST UPDATES"},
+    "tag.heading": {"zh": "TAG · {tag}", "en": "TAG · {tag}"},
+    "search.heading": {"zh": "SEARCH · {query}", "en": "SEARCH · {query}"},
+    "page": {"zh": "第 {page}/{pages} 页", "en": "page {page}/{pages}"},
+    "welcome": {
+        "zh": "欢迎！这里是一份机器学习笔记的知识库。发送 /latest 看最新文章，/help 查看全部命令。",
+        "en": "Welcome! This is a knowledge base of machine-learning notes. "
+        "Send /latest for the newest posts, /help for every command.",
+    },
+    "empty.latest": {"zh": "还没有文章。", "en": "Nothing has been published yet."},
+    "empty.search": {
+        "zh": "没有找到与「{query}」相关的文章。换个关键词试试？",
+        "en": "No posts match “{query}”. Try other words?",
+    },
+    "empty.tag": {"zh": "标签「{tag}」下还没有文章。", "en": "No posts are tagged “{tag}”."},
+    "empty.tags": {"zh": "还没有任何标签。", "en": "There are no tags yet."},
+    "search.nothing": {
+        "zh": "请在 /search 后面写上要找的词，例如：/search 梯度",
+        "en": "Write what to look for after /search, e.g. /search attention",
+    },
+    "search.too_long": {
+        "zh": "搜索词太长了（最多 {limit} 个字符）。",
+        "en": "That search is too long (at most {limit} characters).",
+    },
+    "page.out_of_range": {
+        "zh": "没有第 {page} 页，共 {pages} 页。",
+        "en": "There is no page {page}; there are {pages}.",
+    },
+    "page.invalid": {
+        "zh": "页码要是正整数，例如 /latest 2",
+        "en": "A page is a positive number, e.g. /latest 2",
+    },
+    "read.usage": {
+        "zh": "用法：/read <编号或 slug>，例如 /read 1",
+        "en": "Usage: /read <number or slug>, e.g. /read 1",
+    },
+    "read.not_found": {
+        "zh": "找不到文章「{ref}」。用 /latest 或 /search 找找看？",
+        "en": "There is no post “{ref}”. Try /latest or /search?",
+    },
+    "read.number_out_of_range": {
+        "zh": "列表里没有第 {number} 篇（共 {total} 篇）。",
+        "en": "There is no item {number} in the list (it has {total}).",
+    },
+    "tag.usage": {
+        "zh": "用法：/tag <标签>，先用 /tags 看看有哪些。",
+        "en": "Usage: /tag <name> — see /tags.",
+    },
+    "tags.heading": {"zh": "全部标签", "en": "ALL TAGS"},
+    "action.stale": {
+        "zh": "这个按钮已经失效了，发送 /latest 重新开始吧。",
+        "en": "That button has expired — send /latest to start again.",
+    },
+    "action.gone": {
+        "zh": "这篇文章已经不在了。",
+        "en": "That post is no longer available.",
+    },
+    "unknown.command": {
+        "zh": "不认识的命令 {command}。发送 /help 查看全部命令。",
+        "en": "Unknown command {command}. Send /help to see them all.",
+    },
+    "subscribe.all": {
+        "zh": "已订阅：有新文章时会推送到这里。/unsubscribe 取消。",
+        "en": "Subscribed: new posts will be pushed here. /unsubscribe to stop.",
+    },
+    "subscribe.tags": {
+        "zh": "已订阅这些标签的新文章：{tags}。/unsubscribe 取消。",
+        "en": "Subscribed to new posts tagged: {tags}. /unsubscribe to stop.",
+    },
+    "unsubscribe.done": {"zh": "已取消订阅。", "en": "Unsubscribed."},
+    "unsubscribe.tags": {
+        "zh": "已移除这些标签；仍订阅：{tags}。",
+        "en": "Removed those tags; still subscribed to: {tags}.",
+    },
+    "unsubscribe.none": {"zh": "这里还没有订阅。", "en": "There is no subscription here."},
+    "subscribe.status.none": {"zh": "当前没有订阅。", "en": "Not subscribed."},
+    "subscribe.admins_only": {
+        "zh": "只有管理员可以修改这里的订阅。",
+        "en": "Only administrators can change this chat's subscription.",
+    },
+    "button.read": {"zh": "阅读 {number}", "en": "Read {number}"},
+    "button.first": {"zh": "« 首页", "en": "« First"},
+    "button.previous": {"zh": "‹ 上一页", "en": "‹ Prev"},
+    "button.next": {"zh": "下一页 ›", "en": "Next ›"},
+    "button.last": {"zh": "末页 »", "en": "Last »"},
+    "button.back": {"zh": "返回列表", "en": "Back to list"},
+    "button.share": {"zh": "分享", "en": "Share"},
+    "button.open": {"zh": "打开全文", "en": "Open full post"},
+    "language.set": {"zh": "好的，之后用中文回复。", "en": "OK, replies will be in English."},
+    "language.usage": {
+        "zh": "用法：/language zh 或 /language en",
+        "en": "Usage: /language zh or /language en",
+    },
+    "error.internal": {
+        "zh": "抱歉，出了点问题，已经记录下来了。请稍后再试。",
+        "en": "Sorry, something went wrong; it has been logged. Please try again later.",
+    },
+    "help.heading": {"zh": "可用命令", "en": "Commands"},
+    "article.continued": {"zh": "（续）", "en": "(continued)"},
+}
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    entry = _MESSAGES[key]
+    text = entry.get(lang if lang in LANGUAGES else "en", entry["en"])  # type: ignore[call-overload]
+    return text.format(**values) if values else text
+
+
+def language_of(code: str | None, default: Language = "zh") -> Language:
+    """Map a platform locale (`zh-hans`, `zh-TW`, `en-US`, `de`) to a supported language."""
+    if not code:
+        return default
+    code = code.lower()
+    if code.startswith("zh"):
+        return "zh"
+    if code.startswith("en"):
+        return "en"
+    return default

@@ -1,0 +1,74 @@
+"""Turn one file on disk into everything the store keeps about it, in a worker if need be.
+
+This is the only CPU-heavy step of a sync (read, hash, parse frontmatter and Markdown,
+make the excerpt and the search text), so it is a pure module-level function that a process
+pool can run on every core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from herald.content.loader import read_post
+from herald.content.markdown import parse_markdown
+from herald.content.post import LoadError, Post
+from herald.content.render import excerpt, excerpt_text, search_text
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    post: Post | None = None
+    excerpt: str = ""
+    search_body: str = ""
+    error: str | None = None
+    unchanged: bool = False
+    """The content hash matched the stored one: only size/mtime need refreshing."""
+
+
+def prepare(root: Path, relpath: str, known_sha256: str | None, excerpt_chars: int) -> Prepared:
+    file = root / relpath
+    try:
+        stat = file.stat()
+        data = file.read_bytes()
+    except OSError as exc:
+        return Prepared(relpath, 0, 0, "", error=f"cannot read: {exc.strerror}")
+    digest = hashlib.sha256(data).hexdigest()
+    if digest == known_sha256:
+        return Prepared(relpath, stat.st_size, stat.st_mtime_ns, digest, unchanged=True)
+    loaded = read_post(root, file, data=data, mtime=stat.st_mtime)
+    if isinstance(loaded, LoadError):
+        return Prepared(relpath, stat.st_size, stat.st_mtime_ns, digest, error=loaded.reason)
+    try:
+        document = parse_markdown(loaded.body)
+        card_text = (
+            excerpt_text(loaded.summary, lang=loaded.lang, limit=excerpt_chars)
+            if loaded.summary
+            else excerpt(document, lang=loaded.lang, limit=excerpt_chars)
+        )
+        body_text = search_text(document)
+    except Exception as exc:  # a renderer bug must cost one post, never the whole sync
+        return Prepared(
+            relpath, stat.st_size, stat.st_mtime_ns, digest, error=f"cannot render: {exc!r}"
+        )
+    return Prepared(
+        relpath,
+        stat.st_size,
+        stat.st_mtime_ns,
+        digest,
+        post=loaded,
+        excerpt=card_text,
+        search_body=body_text,
+    )
+
+
+def prepare_batch(
+    root: Path, jobs: list[tuple[str, str | None]], excerpt_chars: int
+) -> list[Prepared]:
+    """Many files in one call, so a process pool pays its per-task overhead once per batch."""
+    return [prepare(root, relpath, known, excerpt_chars) for relpath, known in jobs]

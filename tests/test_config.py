@@ -1,0 +1,68 @@
+from pathlib import Path
+
+import pytest
+
+from herald.config import ConfigError, load_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "herald.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = load_config(environ={})
+    assert config.content.dir == Path("content")
+    assert config.bot.page_size == 5
+    assert config.telegram.token is None and config.discord.token is None
+
+
+def test_paths_in_the_file_are_relative_to_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, '[content]\ndir = "posts"\n[store]\npath = "data/h.db"\n')
+    config = load_config(path, environ={})
+    assert config.content.dir == tmp_path / "posts"
+    assert config.store.path == tmp_path / "data" / "h.db"
+
+
+def test_command_line_overrides_win(tmp_path: Path) -> None:
+    path = write(tmp_path, '[content]\ndir = "posts"\n')
+    config = load_config(path, environ={}, content_dir=Path("elsewhere"), db_path=Path("x.db"))
+    assert config.content.dir == Path("elsewhere")
+    assert config.store.path == Path("x.db")
+
+
+def test_tokens_come_from_the_environment_and_never_show(tmp_path: Path) -> None:
+    secret = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
+    config = load_config(write(tmp_path, ""), environ={"HERALD_TELEGRAM_TOKEN": secret})
+    assert config.telegram.token is not None
+    assert config.telegram.token.get_secret_value() == secret
+    assert secret not in repr(config) and secret not in str(config)
+
+
+def test_a_token_in_the_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"\[telegram\] token"):
+        load_config(write(tmp_path, '[telegram]\ntoken = "123:abc"\n'), environ={})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[bot]\npage_size = 0\n", r"herald.toml: \[bot\] page_size: Input should be greater"),
+        ('[bot]\npage_size = "many"\n', r"\[bot\] page_size: Input should be a valid integer"),
+        ("[bot]\ncolour = 1\n", r"\[bot\] colour: unknown key"),
+        ("[unknown]\n", r"unknown: unknown key"),
+        ('[bot]\ndefault_language = "fr"\n', r"\[bot\] default_language: Input should be"),
+        ("[bot\n", r"herald.toml: not valid TOML"),
+    ],
+)
+def test_bad_values_are_one_line_naming_the_key(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected) as caught:
+        load_config(write(tmp_path, text), environ={})
+    assert "\n" not in str(caught.value)
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.toml", environ={})

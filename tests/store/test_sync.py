@@ -1,0 +1,147 @@
+import os
+from pathlib import Path
+
+from herald.store.database import Database
+from herald.store.posts import PostQueries
+from herald.store.sync import sync
+from tests.conftest import WritePost
+
+NOW = 1_900_000_000  # 2030-03-17, after every fixture date
+
+
+async def run_sync(database: Database, root: Path):  # type: ignore[no-untyped-def]
+    return await sync(database, root, excerpt_chars=350, now=NOW)
+
+
+async def test_cold_sync_loads_good_posts_and_reports_bad_ones(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    write_post("a.md", "# A\n\n梯度检查点节省显存。", title="A", date="2025-01-01")
+    write_post("b.md", "Body b", title="B", date="2025-01-02")
+    (content_dir / "broken.md").write_text("---\ntitle: [unclosed\n---\nx\n", encoding="utf-8")
+    (content_dir / "binary.md").write_bytes(b"\x00\x01\x02")
+    report = await run_sync(database, content_dir)
+    assert sorted(report.added) == ["a.md", "b.md"]
+    assert set(report.failed) == {"broken.md", "binary.md"}
+    assert all(reason for reason in report.failed.values())
+    latest = await PostQueries(database.connection).latest(now=NOW, offset=0, limit=10)
+    assert [p.title for p in latest.items] == ["B", "A"]
+
+
+async def test_resync_with_nothing_changed_parses_nothing(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    for i in range(5):
+        write_post(f"p{i}.md", f"body {i}", title=f"P{i}", date="2025-01-01")
+    await run_sync(database, content_dir)
+    again = await run_sync(database, content_dir)
+    assert (again.parsed, again.unchanged, again.changed) == (0, 5, False)
+
+
+async def test_touched_but_identical_file_is_hashed_not_parsed(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    path = write_post("p.md", "body", title="P", date="2025-01-01")
+    await run_sync(database, content_dir)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
+    again = await run_sync(database, content_dir)
+    assert (again.parsed, again.changed) == (0, False)
+
+
+async def test_changed_file_updates_in_place_keeping_id_and_slug(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    write_post("keep.md", "old words", title="Old", date="2025-01-01")
+    await run_sync(database, content_dir)
+    queries = PostQueries(database.connection)
+    before = await queries.by_slug("keep", now=NOW)
+    write_post("keep.md", "new words entirely", title="New", date="2025-01-01")
+    report = await run_sync(database, content_dir)
+    after = await queries.by_slug("keep", now=NOW)
+    assert report.updated == ["keep.md"] and report.parsed == 1
+    assert before is not None and after is not None
+    assert after.summary.id == before.summary.id
+    assert after.summary.title == "New"
+    assert (await queries.search("entirely", now=NOW, offset=0, limit=5)).total == 1  # type: ignore[union-attr]
+    assert (await queries.search("old", now=NOW, offset=0, limit=5)).total == 0  # type: ignore[union-attr]
+
+
+async def test_deleted_file_disappears_everywhere(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    path = write_post("gone.md", "unique-marker words", title="Gone", date="2025-01-01", tags=["x"])
+    await run_sync(database, content_dir)
+    path.unlink()
+    report = await run_sync(database, content_dir)
+    queries = PostQueries(database.connection)
+    assert report.removed == ["gone.md"]
+    assert await queries.by_slug("gone", now=NOW) is None
+    assert (await queries.search("marker", now=NOW, offset=0, limit=5)).total == 0  # type: ignore[union-attr]
+    assert await queries.tags(now=NOW) == []
+
+
+async def test_duplicate_slug_is_reported_and_heals_when_the_other_goes(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    first = write_post("a.md", "a", title="A", slug="same", date="2025-01-01")
+    write_post("b.md", "b", title="B", slug="same", date="2025-01-02")
+    report = await run_sync(database, content_dir)
+    assert report.added == ["a.md"]
+    assert "duplicate slug 'same'" in report.failed["b.md"]
+    assert "a.md" in report.failed["b.md"]
+    first.unlink()
+    healed = await run_sync(database, content_dir)
+    assert healed.added == ["b.md"] and healed.failed == {}
+
+
+async def test_a_post_that_breaks_stops_being_served(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    path = write_post("p.md", "body", title="P", date="2025-01-01")
+    await run_sync(database, content_dir)
+    path.write_bytes(b"\xff\xfe not utf-8 \x80")
+    report = await run_sync(database, content_dir)
+    assert report.removed == ["p.md"] and "p.md" in report.failed
+    assert await PostQueries(database.connection).by_slug("p", now=NOW) is None
+
+
+async def test_drafts_and_future_posts_are_stored_but_not_served(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    write_post("draft.md", "d", title="Draft", date="2025-01-01", draft=True)
+    write_post("future.md", "f", title="Future", date="2031-01-01T00:00:00+00:00")
+    write_post("now.md", "n", title="Now", date="2025-01-01")
+    report = await run_sync(database, content_dir)
+    assert len(report.added) == 3
+    queries = PostQueries(database.connection)
+    visible = await queries.latest(now=NOW, offset=0, limit=10)
+    assert [p.title for p in visible.items] == ["Now"]
+    later = await queries.latest(now=1_950_000_000, offset=0, limit=10)
+    assert [p.title for p in later.items] == ["Future", "Now"]
+
+
+async def test_new_excerpt_length_reparses_everything(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    write_post("p.md", "字" * 500, title="P", date="2025-01-01")
+    await sync(database, content_dir, excerpt_chars=350, now=NOW)
+    report = await sync(database, content_dir, excerpt_chars=100, now=NOW)
+    assert report.parsed == 1
+    record = await PostQueries(database.connection).by_slug("p", now=NOW)
+    assert record is not None and len(record.summary.excerpt) <= 104
+
+
+async def test_many_files_are_parsed_in_a_process_pool_with_the_same_result(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    for i in range(230):
+        write_post(f"bulk/{i:03}.md", f"第 {i} 篇，关于显存。", title=f"T{i}", date="2025-01-01")
+    seen: list[tuple[int, int]] = []
+    report = await sync(
+        database, content_dir, excerpt_chars=350, now=NOW, workers=2,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert len(report.added) == 230 and report.failed == {}
+    assert seen[-1] == (230, 230)
+    found = await PostQueries(database.connection).search("显存", now=NOW, offset=0, limit=5)
+    assert found is not None and found.total == 230

@@ -66,3 +66,11 @@ def test_bad_values_are_one_line_naming_the_key(tmp_path: Path, text: str, expec
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(tmp_path / "nope.toml", environ={})
+
+
+def test_the_example_config_is_valid_and_shows_the_defaults() -> None:
+    from tests.conftest import REPO
+
+    config = load_config(REPO / "config.example.toml", environ={})
+    assert config.bot.page_size == 5 and config.telegram.max_per_second == 30.0
+    assert config.content.dir == REPO / "content"

@@ -53,6 +53,9 @@ class TelegramConfig(_Section):
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(8443, ge=1, le=65535)
+    max_per_second: float = Field(30.0, gt=0)
+    max_per_chat_per_second: float = Field(1.0, gt=0)
+    max_per_group_per_minute: float = Field(20.0, gt=0)
     token: SecretStr | None = Field(None, exclude=True)
 
 
@@ -62,17 +65,14 @@ class DiscordConfig(_Section):
     """None: ask the API for the gateway, as Discord intends."""
     guild_id: int | None = None
     """Sync slash commands to this guild only (instant, for development); None: globally."""
+    max_per_second: float = Field(40.0, gt=0)
+    max_per_channel_per_second: float = Field(4.0, gt=0)
     token: SecretStr | None = Field(None, exclude=True)
 
 
 class PushConfig(_Section):
     enabled: bool = True
     notify_on_update: bool = False
-    telegram_per_second: float = Field(30.0, gt=0)
-    telegram_per_chat_per_second: float = Field(1.0, gt=0)
-    telegram_per_group_per_minute: float = Field(20.0, gt=0)
-    discord_per_second: float = Field(40.0, gt=0)
-    discord_per_channel_per_second: float = Field(4.0, gt=0)
     max_attempts: int = Field(8, ge=1)
 
 

@@ -27,6 +27,7 @@ from herald.core.i18n import t
 from herald.core.views import ArticleView, Button, Card, FeedPage, Notice, Reply, TagList
 from herald.store.database import Database
 from herald.store.posts import PostQueries, PostRecord, PostSummary, Slice
+from herald.store.preferences import Preferences
 from herald.store.subscriptions import Subscriptions
 
 MAX_QUERY_CHARS = 200
@@ -50,6 +51,7 @@ class ReaderService:
     ) -> None:
         self.posts = PostQueries(database.connection)
         self.subscriptions = Subscriptions(database.connection)
+        self.preferences = Preferences(database.connection)
         self.page_size = page_size
         self.zone = ZoneInfo(timezone)
         self.clock = clock
@@ -62,14 +64,16 @@ class ReaderService:
     async def latest(self, page: int = 1, *, lang: str, page_size: int | None = None) -> Reply:
         return await self.feed(ShowLatest(page), lang=lang, page_size=page_size)
 
-    async def search(self, query: str, page: int = 1, *, lang: str) -> Reply:
+    async def search(
+        self, query: str, page: int = 1, *, lang: str, page_size: int | None = None
+    ) -> Reply:
         query = " ".join(query.split())
         if not query:
             return Notice(t(lang, "search.nothing"))
         if len(query) > MAX_QUERY_CHARS:
             return Notice(t(lang, "search.too_long", limit=MAX_QUERY_CHARS), is_error=True)
         key = await self.posts.save_query("search", query)
-        return await self.feed(ShowSearch(key, page), lang=lang)
+        return await self.feed(ShowSearch(key, page), lang=lang, page_size=page_size)
 
     async def by_tag(self, tag: str, page: int = 1, *, lang: str) -> Reply:
         tag = " ".join(tag.split()).lstrip("#")
@@ -238,12 +242,12 @@ class ReaderService:
             return Notice(t(lang, "action.stale"), is_error=True)
         return await self.act(action, lang=lang)
 
-    async def act(self, action: Action, *, lang: str) -> Reply | None:
+    async def act(self, action: Action, *, lang: str, page_size: int | None = None) -> Reply | None:
         if isinstance(action, Noop):
             return None
         if isinstance(action, ReadPost):
             return await self.open_post(action.post_id, lang=lang)
-        return await self.feed(action, lang=lang)
+        return await self.feed(action, lang=lang, page_size=page_size)
 
     # -- subscriptions -------------------------------------------------------------------
 

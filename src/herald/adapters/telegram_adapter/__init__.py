@@ -1,0 +1,109 @@
+"""The Telegram adapter (python-telegram-bot v22): build the Application and run it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from herald.config import Config, TelegramConfig
+from herald.core.commands import COMMANDS
+from herald.core.i18n import LANGUAGES
+from herald.core.service import ReaderService
+
+from .handlers import TelegramHandlers
+from .ratelimit import ChatAwareRateLimiter
+
+log = logging.getLogger(__name__)
+
+
+def build_application(reader: ReaderService, config: Config) -> Application:  # type: ignore[type-arg]
+    settings = config.telegram
+    if settings.token is None:
+        raise ValueError("no Telegram token: set HERALD_TELEGRAM_TOKEN")
+    application = (
+        ApplicationBuilder()
+        .token(settings.token.get_secret_value())
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_url.replace("/bot", "/file/bot"))
+        .rate_limiter(_rate_limiter(settings))
+        .concurrent_updates(8)
+        .post_init(_register_commands)
+        .build()
+    )
+    handlers = TelegramHandlers(
+        reader, content_dir=config.content.dir, default_language=config.bot.default_language
+    )
+    commands = {
+        "start": handlers.start,
+        "help": handlers.help,
+        "latest": handlers.latest,
+        "read": handlers.read,
+        "search": handlers.search,
+        "tags": handlers.tags,
+        "tag": handlers.tag,
+        "subscribe": handlers.subscribe,
+        "unsubscribe": handlers.unsubscribe,
+        "language": handlers.set_language,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_handler(InlineQueryHandler(handlers.inline))
+    # Unknown commands get a hint only in private chats: in groups they may be another bot's.
+    application.add_handler(
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, handlers.unknown)
+    )
+    application.add_error_handler(handlers.error)
+    return application
+
+
+def _rate_limiter(settings: TelegramConfig) -> ChatAwareRateLimiter:
+    return ChatAwareRateLimiter(
+        per_second=settings.max_per_second,
+        per_chat_per_second=settings.max_per_chat_per_second,
+        per_group_per_minute=settings.max_per_group_per_minute,
+    )
+
+
+async def _register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """The command menu, in Chinese for Chinese clients and English for everyone else."""
+    for lang in LANGUAGES:
+        menu = [BotCommand(c.name, c.description(lang)) for c in COMMANDS]
+        await application.bot.set_my_commands(menu, language_code=lang)
+    english = [BotCommand(c.name, c.description("en")) for c in COMMANDS]
+    await application.bot.set_my_commands(english)
+
+
+async def run_telegram(application: Application, config: Config, stop: asyncio.Event) -> None:  # type: ignore[type-arg]
+    """Run until `stop` is set: long polling by default, a webhook when configured."""
+    settings = config.telegram
+    async with application:
+        await application.start()
+        updater = application.updater
+        assert updater is not None
+        if settings.mode == "webhook" and settings.webhook_url:
+            await updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                webhook_url=settings.webhook_url,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            await updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+            )
+        log.info("telegram: running as @%s", application.bot.username)
+        await stop.wait()
+        await updater.stop()
+        await application.stop()

@@ -22,10 +22,11 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from herald.content.render import images, telegram_messages
+from herald.content.render import telegram_messages
 from herald.core.actions import ShowLatest
 from herald.core.commands import help_text
 from herald.core.i18n import Language, language_of, t
+from herald.core.media import local_images
 from herald.core.service import Feed, ReaderService, page_argument
 from herald.core.views import ArticleView, Button, FeedPage, Notice, Reply, TagList
 from herald.limits import TELEGRAM_CAPTION_CHARS, TELEGRAM_INLINE_RESULTS
@@ -44,7 +45,6 @@ from .format import (
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 Context = ContextTypes.DEFAULT_TYPE
-_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 _MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
@@ -100,33 +100,20 @@ class TelegramHandlers:
     ) -> None:
         """Text split to the limit; local images as photos; buttons on the last message."""
         chunks = telegram_messages(article.document, header_html=article_header(article))
-        photos = self._local_images(article)
+        photos = local_images(self.content_dir, article, max_bytes=_MAX_PHOTO_BYTES)
         buttons = article_buttons(article, context.bot.username, lang)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1 and not photos
             await self._send(context, chat_id, chunk, buttons if last else None)
-        for index, (path, caption) in enumerate(photos):
+        for index, photo in enumerate(photos):
             last = index == len(photos) - 1
-            with path.open("rb") as handle:
+            with photo.path.open("rb") as handle:
                 await context.bot.send_photo(
                     chat_id,
                     handle,
-                    caption=caption[:TELEGRAM_CAPTION_CHARS] or None,
+                    caption=photo.alt[:TELEGRAM_CAPTION_CHARS] or None,
                     reply_markup=buttons if last else None,
                 )
-
-    def _local_images(self, article: ArticleView) -> list[tuple[Path, str]]:
-        folder = (self.content_dir / article.source_path).parent
-        found = []
-        for image in images(article.document):
-            if "://" in image.src or image.src.startswith(("data:", "//")):
-                continue
-            path = (folder / image.src.split("?")[0]).resolve()
-            inside = path.is_relative_to(self.content_dir)
-            usable = inside and path.suffix.lower() in _IMAGE_SUFFIXES and path.is_file()
-            if usable and path.stat().st_size <= _MAX_PHOTO_BYTES:
-                found.append((path, image.alt))
-        return found
 
     # -- commands ------------------------------------------------------------------------
 

@@ -1,0 +1,53 @@
+"""Persistent buttons: the whole action is in the custom_id (`herald:<payload>`).
+
+As in discord.py's `examples/views/dynamic_counter.py`, the client registers the class,
+not instances, so a button pressed on a message sent before a restart still dispatches.
+The payload is validated by the core like any other; a forged one gets a polite reply.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+import discord
+
+CUSTOM_ID_PREFIX = "herald:"
+
+
+class ActionHandler(Protocol):
+    async def handle_action(self, interaction: discord.Interaction[Any], payload: str) -> None: ...
+
+
+class ActionButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"herald:(?P<payload>[\x21-\x7e]{1,64})",
+):
+    def __init__(
+        self, payload: str, *, label: str = "·", row: int | None = None, disabled: bool = False
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80],
+                custom_id=CUSTOM_ID_PREFIX + payload,
+                style=discord.ButtonStyle.secondary,
+                disabled=disabled,
+            ),
+            row=row,
+        )
+        self.payload = payload
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: Any,
+        /,
+    ) -> ActionButton:
+        return cls(match["payload"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        handler = interaction.client
+        if TYPE_CHECKING:
+            assert isinstance(handler, ActionHandler)
+        await handler.handle_action(interaction, self.payload)  # type: ignore[attr-defined]

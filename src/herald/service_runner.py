@@ -1,8 +1,9 @@
-"""`herald run` with tokens: every enabled adapter in one task group, stopped cleanly on a signal."""
+"""`herald run` with tokens: every enabled adapter in one task group, stopped on a signal."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 
@@ -16,10 +17,9 @@ async def run_service(config: Config, stop: asyncio.Event | None = None) -> None
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        try:
+        # Not possible off the main thread or on Windows; Ctrl-C still ends the process there.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-        except (NotImplementedError, RuntimeError):  # not the main thread, or Windows
-            pass
     async with open_app(config) as app:
         report = await app.sync()
         log.info(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from herald.config import Config
 from herald.core.service import ReaderService
 from herald.store.database import Database
+from herald.store.outbox import plan_deliveries
 from herald.store.sync import ProgressCallback, SyncReport, sync
 
 log = logging.getLogger("herald")
@@ -33,6 +34,7 @@ class App:
             self.config.content.dir,
             excerpt_chars=self.config.content.excerpt_chars,
             progress=progress,
+            on_publish=plan_deliveries,
         )
         for path, reason in report.failed.items():
             log.warning("skipped %s: %s", path, reason)

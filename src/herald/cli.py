@@ -116,9 +116,17 @@ def main() -> None:
 def console(
     config_path: Path | None, content_dir: Path | None, db_path: Path | None, verbose: bool
 ) -> None:
-    """Chat with the bot in this terminal (also works piped)."""
+    """Chat with the bot in this terminal (also works piped); pushes show up here too."""
     config = _config(config_path, content_dir, db_path, verbose, quiet=True)
-    asyncio.run(_console(config))
+    without_tokens = config.model_copy(
+        update={
+            "telegram": config.telegram.model_copy(update={"token": None}),
+            "discord": config.discord.model_copy(update={"token": None}),
+        }
+    )
+    from herald.service_runner import run_service
+
+    asyncio.run(run_service(without_tokens))
 
 
 @main.command()
@@ -129,24 +137,9 @@ def run(
 ) -> None:
     """Run the bot: Telegram and/or Discord when their tokens are set, else the console."""
     config = _config(config_path, content_dir, db_path, verbose)
-    if config.telegram.token is None and config.discord.token is None:
-        asyncio.run(_console(config))
-        return
     from herald.service_runner import run_service
 
     asyncio.run(run_service(config))
-
-
-async def _console(config: Config) -> None:
-    from herald.adapters.console import run_console
-
-    async with open_app(config) as app:
-        report = await app.sync()
-        if report.failed:
-            click.echo(
-                f"({len(report.failed)} file(s) skipped — `herald check` lists why)", err=True
-            )
-        await run_console(app.reader, lang=config.bot.default_language)
 
 
 @main.command()

@@ -1,4 +1,7 @@
-"""`herald run` with tokens: every enabled adapter in one task group, stopped on a signal."""
+"""`herald run`: every enabled adapter plus the push machinery, in one task group.
+
+Stopped cleanly by SIGINT/SIGTERM (or, for the console, by the end of its input).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,12 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 
-from herald.app import open_app
+from herald.app import App, open_app
 from herald.config import Config
+from herald.push.messenger import ChatLimits, Messenger
+from herald.push.service import run_push
 
 log = logging.getLogger("herald")
 
@@ -30,14 +36,61 @@ async def run_service(config: Config, stop: asyncio.Event | None = None) -> None
             report.unchanged,
             len(report.failed),
         )
-        async with asyncio.TaskGroup() as group:
+        async with asyncio.TaskGroup() as group, contextlib.AsyncExitStack() as stack:
+            messengers: list[Messenger] = []
+            if config.telegram.token is None and config.discord.token is None:
+                messengers.append(_console(app, group, stop))
             if config.telegram.token is not None:
-                from herald.adapters.telegram_adapter import build_application, run_telegram
-
-                application = build_application(app.reader, config)
-                group.create_task(run_telegram(application, config, stop))
+                messengers.append(await _telegram(app, group, stack, stop))
             if config.discord.token is not None:
-                from herald.adapters.discord_adapter import build_client, run_discord
+                messengers.append(_discord(app, group, stop))
+            group.create_task(run_push(app, messengers, stop))
 
-                client = build_client(app.reader, config)
-                group.create_task(run_discord(client, config, stop))
+
+def _console(app: App, group: asyncio.TaskGroup, stop: asyncio.Event) -> Messenger:
+    from herald.adapters.console import ConsoleMessenger, run_console
+
+    async def console_then_stop() -> None:
+        try:
+            await run_console(app.reader, lang=app.config.bot.default_language)
+        finally:
+            stop.set()
+
+    group.create_task(console_then_stop())
+    return ConsoleMessenger(sys.stdout)
+
+
+async def _telegram(
+    app: App, group: asyncio.TaskGroup, stack: contextlib.AsyncExitStack, stop: asyncio.Event
+) -> Messenger:
+    from telegram import Bot
+
+    from herald.adapters.telegram_adapter import build_application, run_telegram
+    from herald.adapters.telegram_adapter.messenger import TelegramMessenger
+
+    settings = app.config.telegram
+    assert settings.token is not None
+    application = build_application(app.reader, app.config)
+    group.create_task(run_telegram(application, app.config, stop))
+    push_bot = Bot(settings.token.get_secret_value(), base_url=settings.base_url)
+    await stack.enter_async_context(push_bot)
+    limits = ChatLimits(
+        per_second=settings.max_per_second,
+        per_chat_per_second=settings.max_per_chat_per_second,
+        per_group_per_minute=settings.max_per_group_per_minute,
+    )
+    return TelegramMessenger(push_bot, limits)
+
+
+def _discord(app: App, group: asyncio.TaskGroup, stop: asyncio.Event) -> Messenger:
+    from herald.adapters.discord_adapter import build_client, run_discord
+    from herald.adapters.discord_adapter.messenger import DiscordMessenger
+
+    client = build_client(app.reader, app.config)
+    group.create_task(run_discord(client, app.config, stop))
+    settings = app.config.discord
+    limits = ChatLimits(
+        per_second=settings.max_per_second,
+        per_chat_per_second=settings.max_per_channel_per_second,
+    )
+    return DiscordMessenger(client, limits)

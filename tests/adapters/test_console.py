@@ -9,7 +9,9 @@ from pathlib import Path
 from tests.conftest import REPO, WritePost
 
 
-def herald(*args: str, stdin: str = "", cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def herald(
+    *args: str, stdin: str = "", cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "herald", *args],
         input=stdin,
@@ -25,7 +27,8 @@ def seed(write_post: WritePost) -> None:
     for day in range(1, 8):
         write_post(
             f"p{day}.md",
-            f"## 小节\n\n第 {day} 篇讲 Self-supervised 与 IoU>0.5 的关系。\n\n```python\nprint({day})\n```\n",
+            f"## 小节\n\n第 {day} 篇讲 Self-supervised 与 IoU>0.5 的关系。\n\n"
+            f"```python\nprint({day})\n```\n",
             title=f"笔记 {day}",
             date=f"2025-02-0{day}",
             tags=["训练"],
@@ -37,8 +40,9 @@ def test_piped_session_shows_feed_article_search_and_hints(
 ) -> None:
     seed(write_post)
     script = "/latest\nn\n/read 6\n/search 训练\n/bogus\n/read 999\n/latest x\n/tags\n"
-    result = herald("console", "--content", str(content_dir), "--db", str(tmp_path / "h.db"),
-                    stdin=script)
+    result = herald(
+        "console", "--content", str(content_dir), "--db", str(tmp_path / "h.db"), stdin=script
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "INCOMING TRANSMISSION" in out and "LATEST UPDATES" in out
@@ -59,8 +63,9 @@ def test_run_without_tokens_is_the_console(
     tmp_path: Path, content_dir: Path, write_post: WritePost
 ) -> None:
     seed(write_post)
-    result = herald("run", "--content", str(content_dir), "--db", str(tmp_path / "h.db"),
-                    stdin="/latest 2\n")
+    result = herald(
+        "run", "--content", str(content_dir), "--db", str(tmp_path / "h.db"), stdin="/latest 2\n"
+    )
     assert result.returncode == 0, result.stderr
     assert "[6] 笔记 2" in result.stdout
 

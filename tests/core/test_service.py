@@ -47,7 +47,11 @@ async def test_navigation_only_offers_moves_that_go_somewhere(reader: ReaderServ
     assert isinstance(last, FeedPage)
     assert [b.action for b in first.navigation] == [Noop(), ShowLatest(2), ShowLatest(3)]
     assert [b.action for b in middle.navigation] == [
-        ShowLatest(1), ShowLatest(1), Noop(), ShowLatest(3), ShowLatest(3)
+        ShowLatest(1),
+        ShowLatest(1),
+        Noop(),
+        ShowLatest(3),
+        ShowLatest(3),
     ]
     assert [b.action for b in last.navigation] == [ShowLatest(1), ShowLatest(2), Noop()]
 

@@ -16,9 +16,11 @@ async def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path: Path) -
     path = tmp_path / "h.db"
     async with await Database.open(path) as db:
         await db.connection.execute("INSERT INTO meta (key, value) VALUES ('x', 'kept')")
-    async with await Database.open(path) as db:
-        async with db.connection.execute("SELECT value FROM meta WHERE key = 'x'") as cursor:
-            assert (await cursor.fetchone())[0] == "kept"  # type: ignore[index]
+    async with (
+        await Database.open(path) as db,
+        db.connection.execute("SELECT value FROM meta WHERE key = 'x'") as cursor,
+    ):
+        assert (await cursor.fetchone())[0] == "kept"  # type: ignore[index]
 
 
 async def test_a_newer_schema_is_refused_not_damaged(tmp_path: Path) -> None:

@@ -12,15 +12,30 @@ NOW = 1_900_000_000
 
 @pytest.fixture
 async def queries(database: Database, content_dir: Path, write_post: WritePost) -> PostQueries:
-    write_post("ckpt.md", "## 原理\n\n梯度检查点用计算换显存，前向时丢弃部分激活值。",
-               title="梯度检查点", date="2025-01-01", tags=["训练"])
-    write_post("adamw.md", "AdamW 把权重衰减从梯度里拿出来。Weight decay is decoupled.",
-               title="AdamW 与 Adam", date="2025-01-02", tags=["优化器"])
-    write_post("flash.md", "FlashAttention tiles the softmax; it saves GPU memory (显存).",
-               title="FlashAttention notes", date="2025-01-03", tags=["注意力", "LLM"])
+    write_post(
+        "ckpt.md",
+        "## 原理\n\n梯度检查点用计算换显存，前向时丢弃部分激活值。",
+        title="梯度检查点",
+        date="2025-01-01",
+        tags=["训练"],
+    )
+    write_post(
+        "adamw.md",
+        "AdamW 把权重衰减从梯度里拿出来。Weight decay is decoupled.",
+        title="AdamW 与 Adam",
+        date="2025-01-02",
+        tags=["优化器"],
+    )
+    write_post(
+        "flash.md",
+        "FlashAttention tiles the softmax; it saves GPU memory (显存).",
+        title="FlashAttention notes",
+        date="2025-01-03",
+        tags=["注意力", "LLM"],
+    )
     write_post("draft.md", "梯度 显存 secret", title="Draft", date="2025-01-01", draft=True)
     await sync(database, content_dir, excerpt_chars=350, now=NOW)
-    return PostQueries(database.connection)
+    return PostQueries(database)
 
 
 async def titles(queries: PostQueries, query: str) -> list[str]:

@@ -24,7 +24,7 @@ async def test_cold_sync_loads_good_posts_and_reports_bad_ones(
     assert sorted(report.added) == ["a.md", "b.md"]
     assert set(report.failed) == {"broken.md", "binary.md"}
     assert all(reason for reason in report.failed.values())
-    latest = await PostQueries(database.connection).latest(now=NOW, offset=0, limit=10)
+    latest = await PostQueries(database).latest(now=NOW, offset=0, limit=10)
     assert [p.title for p in latest.items] == ["B", "A"]
 
 
@@ -53,7 +53,7 @@ async def test_changed_file_updates_in_place_keeping_id_and_slug(
 ) -> None:
     write_post("keep.md", "old words", title="Old", date="2025-01-01")
     await run_sync(database, content_dir)
-    queries = PostQueries(database.connection)
+    queries = PostQueries(database)
     before = await queries.by_slug("keep", now=NOW)
     write_post("keep.md", "new words entirely", title="New", date="2025-01-01")
     report = await run_sync(database, content_dir)
@@ -73,7 +73,7 @@ async def test_deleted_file_disappears_everywhere(
     await run_sync(database, content_dir)
     path.unlink()
     report = await run_sync(database, content_dir)
-    queries = PostQueries(database.connection)
+    queries = PostQueries(database)
     assert report.removed == ["gone.md"]
     assert await queries.by_slug("gone", now=NOW) is None
     assert (await queries.search("marker", now=NOW, offset=0, limit=5)).total == 0  # type: ignore[union-attr]
@@ -102,7 +102,7 @@ async def test_a_post_that_breaks_stops_being_served(
     path.write_bytes(b"\xff\xfe not utf-8 \x80")
     report = await run_sync(database, content_dir)
     assert report.removed == ["p.md"] and "p.md" in report.failed
-    assert await PostQueries(database.connection).by_slug("p", now=NOW) is None
+    assert await PostQueries(database).by_slug("p", now=NOW) is None
 
 
 async def test_drafts_and_future_posts_are_stored_but_not_served(
@@ -113,7 +113,7 @@ async def test_drafts_and_future_posts_are_stored_but_not_served(
     write_post("now.md", "n", title="Now", date="2025-01-01")
     report = await run_sync(database, content_dir)
     assert len(report.added) == 3
-    queries = PostQueries(database.connection)
+    queries = PostQueries(database)
     visible = await queries.latest(now=NOW, offset=0, limit=10)
     assert [p.title for p in visible.items] == ["Now"]
     later = await queries.latest(now=1_950_000_000, offset=0, limit=10)
@@ -127,7 +127,7 @@ async def test_new_excerpt_length_reparses_everything(
     await sync(database, content_dir, excerpt_chars=350, now=NOW)
     report = await sync(database, content_dir, excerpt_chars=100, now=NOW)
     assert report.parsed == 1
-    record = await PostQueries(database.connection).by_slug("p", now=NOW)
+    record = await PostQueries(database).by_slug("p", now=NOW)
     assert record is not None and len(record.summary.excerpt) <= 104
 
 
@@ -138,10 +138,14 @@ async def test_many_files_are_parsed_in_a_process_pool_with_the_same_result(
         write_post(f"bulk/{i:03}.md", f"第 {i} 篇，关于显存。", title=f"T{i}", date="2025-01-01")
     seen: list[tuple[int, int]] = []
     report = await sync(
-        database, content_dir, excerpt_chars=350, now=NOW, workers=2,
+        database,
+        content_dir,
+        excerpt_chars=350,
+        now=NOW,
+        workers=2,
         progress=lambda done, total: seen.append((done, total)),
     )
     assert len(report.added) == 230 and report.failed == {}
     assert seen[-1] == (230, 230)
-    found = await PostQueries(database.connection).search("显存", now=NOW, offset=0, limit=5)
+    found = await PostQueries(database).search("显存", now=NOW, offset=0, limit=5)
     assert found is not None and found.total == 230

@@ -15,7 +15,7 @@ from herald.core.actions import Action, ShowLatest, ShowSearch, ShowTag
 from herald.core.commands import help_text
 from herald.core.i18n import Language, t
 from herald.core.service import Feed, ReaderService, page_argument
-from herald.core.views import ArticleView, FeedPage, Notice, Reply, TagList
+from herald.core.views import ArticleView, Card, FeedPage, Notice, Reply, TagList
 
 PLATFORM = "console"
 CHAT_ID = "local"
@@ -152,3 +152,32 @@ async def run_console(
             return
         if not await session.handle(line):
             return
+
+
+class ConsoleMessenger:
+    """Pushes to the terminal: a console `/subscribe` shows new posts as they land."""
+
+    platform = PLATFORM
+
+    def __init__(self, out: TextIO) -> None:
+        from herald.push.messenger import ChatLimits
+
+        self.out = out
+        self.limits = ChatLimits(per_second=100.0, per_chat_per_second=100.0)
+
+    def is_group(self, chat_id: str) -> bool:
+        return False
+
+    async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
+        tags = " ".join(f"#{tag}" for tag in card.tags)
+        meta = " · ".join(part for part in (card.date_text, tags) if part)
+        lines = [
+            t(lang, "banner"),
+            "",
+            card.title,
+            f"    {meta}",
+            card.excerpt,
+            f"(/read {card.slug})",
+        ]
+        self.out.write("\n" + "\n".join(lines) + "\n\n")
+        self.out.flush()

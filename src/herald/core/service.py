@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -49,9 +50,9 @@ class ReaderService:
         timezone: str = "UTC",
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.posts = PostQueries(database.connection)
-        self.subscriptions = Subscriptions(database.connection)
-        self.preferences = Preferences(database.connection)
+        self.posts = PostQueries(database)
+        self.subscriptions = Subscriptions(database)
+        self.preferences = Preferences(database)
         self.page_size = page_size
         self.zone = ZoneInfo(timezone)
         self.clock = clock
@@ -232,6 +233,14 @@ class ReaderService:
             back=Button(t(lang, "button.back"), back_to),
             continued_label=t(lang, "article.continued"),
         )
+
+    async def announcement(self, post_id: int, *, lang: str) -> Card | None:
+        """The card pushed to subscribers when a post is published (None: no longer visible)."""
+        record = await self.posts.get(post_id, now=self._now())
+        if record is None:
+            return None
+        card = self._card(record.summary, 1, lang)
+        return replace(card, read=Button(t(lang, "button.open"), ReadPost(post_id)))
 
     # -- buttons -------------------------------------------------------------------------
 

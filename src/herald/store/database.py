@@ -7,7 +7,10 @@ on start and a newer one is refused instead of being damaged.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
@@ -41,6 +44,24 @@ class Database:
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self.connection = connection
         self.path = path
+        self._write_lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The only way to write: one writer at a time on the shared connection.
+
+        Every component (sync, dispatcher, readers saving a query) shares one connection, so
+        without this a dispatcher's "sent" mark could land inside a sync transaction and be
+        rolled back with it.
+        """
+        async with self._write_lock:
+            await self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                await self.connection.execute("ROLLBACK")
+                raise
+            await self.connection.execute("COMMIT")
 
     @classmethod
     async def open(cls, path: Path) -> Database:

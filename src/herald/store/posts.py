@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from herald.store.cjk import match_expression
+from herald.store.database import Database
 
 _VISIBLE = "p.draft = 0 AND p.date <= :now"
 _SUMMARY_COLUMNS = "p.id, p.slug, p.link_key, p.title, p.date, p.tags, p.excerpt, p.lang"
@@ -61,8 +62,10 @@ def _summary(row: aiosqlite.Row) -> PostSummary:
 
 
 class PostQueries:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._db = connection
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._db = database.connection
+        self._saved: set[str] = set()
 
     async def latest(self, *, now: int, offset: int, limit: int) -> Slice:
         total = await self._scalar(f"SELECT count(*) FROM posts p WHERE {_VISIBLE}", {"now": now})
@@ -137,10 +140,14 @@ class PostQueries:
         """A short stable key for a query or tag, so a button can refer to it in 64 bytes."""
         digest = hashlib.sha256(f"{kind}\0{text}".encode()).digest()
         key = base64.b32encode(digest).decode("ascii")[:10].lower()
-        await self._db.execute(
-            "INSERT OR IGNORE INTO saved_queries (key, kind, text) VALUES (?, ?, ?)",
-            (key, kind, text),
-        )
+        if key in self._saved:  # searching must not cost a write every time
+            return key
+        self._saved.add(key)
+        async with self._database.transaction() as db:
+            await db.execute(
+                "INSERT OR IGNORE INTO saved_queries (key, kind, text) VALUES (?, ?, ?)",
+                (key, kind, text),
+            )
         return key
 
     async def load_query(self, key: str, kind: str) -> str | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import aiosqlite
+from herald.store.database import Database
 
 
 class Preferences:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._db = connection
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._db = database.connection
         self._cache: dict[tuple[str, str], str | None] = {}
 
     async def language(self, platform: str, user_id: str) -> str | None:
@@ -21,9 +22,10 @@ class Preferences:
         return self._cache[key]
 
     async def set_language(self, platform: str, user_id: str, language: str) -> None:
-        await self._db.execute(
-            "INSERT INTO preferences (platform, user_id, language) VALUES (?, ?, ?) "
-            "ON CONFLICT (platform, user_id) DO UPDATE SET language = excluded.language",
-            (platform, user_id, language),
-        )
+        async with self._database.transaction() as db:
+            await db.execute(
+                "INSERT INTO preferences (platform, user_id, language) VALUES (?, ?, ?) "
+                "ON CONFLICT (platform, user_id) DO UPDATE SET language = excluded.language",
+                (platform, user_id, language),
+            )
         self._cache[(platform, user_id)] = language

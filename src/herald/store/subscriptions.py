@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from herald.store.database import Database
+
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
@@ -32,8 +34,9 @@ def _from_row(row: aiosqlite.Row) -> Subscription:
 
 
 class Subscriptions:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._db = connection
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._db = database.connection
 
     async def get(self, platform: str, chat_id: str) -> Subscription | None:
         async with self._db.execute(
@@ -51,12 +54,14 @@ class Subscriptions:
         if tags and current and current.active and current.tags:
             wanted = list(current.tags) + [t for t in wanted if t not in current.tags]
         merged = json.dumps(list(dict.fromkeys(wanted)), ensure_ascii=False)
-        await self._db.execute(
-            "INSERT INTO subscriptions (platform, chat_id, tags, language, active, created_at) "
-            "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (platform, chat_id) DO UPDATE SET "
-            "tags = excluded.tags, language = coalesce(excluded.language, language), active = 1",
-            (platform, chat_id, merged, language, int(time.time())),
-        )
+        async with self._database.transaction() as db:
+            await db.execute(
+                "INSERT INTO subscriptions (platform, chat_id, tags, language, active, created_at) "
+                "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (platform, chat_id) DO UPDATE SET "
+                "tags = excluded.tags, active = 1, "
+                "language = coalesce(excluded.language, language)",
+                (platform, chat_id, merged, language, int(time.time())),
+            )
         result = await self.get(platform, chat_id)
         assert result is not None
         return result
@@ -70,20 +75,19 @@ class Subscriptions:
             return None
         remaining = [t for t in current.tags if t not in {tag.casefold() for tag in tags}]
         if not tags or not remaining:
-            await self._db.execute(
-                "UPDATE subscriptions SET active = 0 WHERE id = ?", (current.id,)
-            )
+            async with self._database.transaction() as db:
+                await db.execute("UPDATE subscriptions SET active = 0 WHERE id = ?", (current.id,))
         else:
-            await self._db.execute(
-                "UPDATE subscriptions SET tags = ? WHERE id = ?",
-                (json.dumps(remaining, ensure_ascii=False), current.id),
-            )
+            async with self._database.transaction() as db:
+                await db.execute(
+                    "UPDATE subscriptions SET tags = ? WHERE id = ?",
+                    (json.dumps(remaining, ensure_ascii=False), current.id),
+                )
         return await self.get(platform, chat_id)
 
     async def deactivate(self, subscription_id: int) -> None:
-        await self._db.execute(
-            "UPDATE subscriptions SET active = 0 WHERE id = ?", (subscription_id,)
-        )
+        async with self._database.transaction() as db:
+            await db.execute("UPDATE subscriptions SET active = 0 WHERE id = ?", (subscription_id,))
 
     async def active(self) -> list[Subscription]:
         async with self._db.execute(

@@ -66,7 +66,8 @@ async def sync(
     started = time.perf_counter()
     report = SyncReport()
     connection = database.connection
-    await _forget_if_settings_changed(connection, excerpt_chars)
+    async with database.transaction():
+        await _forget_if_settings_changed(connection, excerpt_chars)
     on_disk = await asyncio.to_thread(_scan, root)
     known = {
         row["path"]: row
@@ -86,16 +87,10 @@ async def sync(
     report.parsed = sum(1 for item in prepared if not item.unchanged)
     removed = sorted(set(known) - set(on_disk))
 
-    await connection.execute("BEGIN IMMEDIATE")
-    try:
+    async with database.transaction():
         await _remove(connection, removed, report)
         await _apply(connection, prepared, report)
-        published = await publish_due(connection, now=now, on_publish=on_publish)
-        report.published = published
-        await connection.execute("COMMIT")
-    except BaseException:
-        await connection.execute("ROLLBACK")
-        raise
+        report.published = await publish_due(connection, now=now, on_publish=on_publish)
     async with connection.execute(
         "SELECT path, error FROM sources WHERE error IS NOT NULL ORDER BY path"
     ) as cursor:

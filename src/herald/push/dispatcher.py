@@ -1,0 +1,117 @@
+"""Deliver outbox entries: claim, pace, send, record — per platform, concurrently.
+
+Failures are sorted by what they mean (see push/errors.py): a 429 waits exactly as long as
+the platform said, a 5xx or timeout backs off exponentially, a chat that is gone for good
+deactivates its subscription.  Nothing here knows which platform it is talking to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from herald.core.service import ReaderService
+from herald.push.errors import PermanentFailure, RetryAfter, TemporaryFailure
+from herald.push.messenger import Messenger
+from herald.push.pacing import Pacer
+from herald.push.waiting import first_of
+from herald.store.outbox import Delivery, Outbox
+
+log = logging.getLogger(__name__)
+IDLE_POLL_SECONDS = 10.0
+"""Also look now and then, for entries planned by another process (`herald sync`)."""
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        outbox: Outbox,
+        reader: ReaderService,
+        messengers: list[Messenger],
+        *,
+        max_attempts: int = 8,
+        concurrency: int = 16,
+        default_language: str = "zh",
+    ) -> None:
+        self.outbox = outbox
+        self.reader = reader
+        self.messengers = messengers
+        self.max_attempts = max_attempts
+        self.concurrency = concurrency
+        self.default_language = default_language
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """New entries were planned: stop waiting and look."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        recovered = await self.outbox.recover()
+        if recovered:
+            log.warning(
+                "push: %d delivery(ies) were in flight at the last stop; resending", recovered
+            )
+        async with asyncio.TaskGroup() as group:
+            for messenger in self.messengers:
+                group.create_task(self._run_platform(messenger, stop))
+
+    async def _run_platform(self, messenger: Messenger, stop: asyncio.Event) -> None:
+        pacer = Pacer(messenger.limits)
+        while not stop.is_set():
+            self._wake.clear()
+            sent = await self.drain(messenger, pacer)
+            if sent:
+                continue
+            due = await self.outbox.next_due(messenger.platform)
+            timeout = IDLE_POLL_SECONDS if due is None else max(0.0, due - time.time())
+            await first_of(self._wake, stop, seconds=min(timeout, IDLE_POLL_SECONDS))
+
+    async def drain(self, messenger: Messenger, pacer: Pacer | None = None) -> int:
+        """Deliver every entry that is due now; returns how many were attempted."""
+        pacer = pacer or Pacer(messenger.limits)
+        attempted = 0
+        semaphore = asyncio.Semaphore(self.concurrency)
+        while True:
+            batch = await self.outbox.claim(messenger.platform, limit=self.concurrency * 4)
+            if not batch:
+                return attempted
+            attempted += len(batch)
+
+            async def one(delivery: Delivery) -> None:
+                async with semaphore:
+                    await self._deliver(messenger, pacer, delivery)
+
+            async with asyncio.TaskGroup() as group:
+                for delivery in batch:
+                    group.create_task(one(delivery))
+
+    async def _deliver(self, messenger: Messenger, pacer: Pacer, delivery: Delivery) -> None:
+        lang = delivery.language or self.default_language
+        card = await self.reader.announcement(delivery.post_id, lang=lang)
+        if card is None:
+            await self.outbox.skip(delivery.id, "post is no longer published")
+            return
+        try:
+            async with pacer.slot(delivery.chat_id, group=messenger.is_group(delivery.chat_id)):
+                await messenger.send_card(delivery.chat_id, card, lang=lang)
+        except RetryAfter as exc:
+            log.info("push: %s %s: %s", messenger.platform, delivery.chat_id, exc)
+            await self.outbox.retry_after(delivery.id, exc.seconds, str(exc))
+        except PermanentFailure as exc:
+            log.warning(
+                "push: %s %s unreachable, unsubscribing: %s",
+                messenger.platform,
+                delivery.chat_id,
+                exc,
+            )
+            await self.outbox.drop(delivery, str(exc))
+        except (TemporaryFailure, TimeoutError, OSError) as exc:
+            error = str(exc) or type(exc).__name__
+            if not await self.outbox.retry_later(delivery, error, max_attempts=self.max_attempts):
+                log.error("push: giving up on entry %d: %s", delivery.id, error)
+        except Exception as exc:  # a bug must not stop the other deliveries
+            log.exception("push: unexpected error for entry %d", delivery.id)
+            await self.outbox.retry_later(delivery, repr(exc), max_attempts=self.max_attempts)
+        else:
+            await self.outbox.mark_sent(delivery.id)

@@ -1,0 +1,165 @@
+"""The durable outbox: plan deliveries with the publish, claim them, record every outcome.
+
+Exactly-once, within the limits of physics: an entry is claimed (`sending`) before the send
+and marked `sent` the moment the platform acknowledges it.  After a crash only entries still
+in `sending` are retried, so at most the messages that were in flight can repeat.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from herald.store.database import Database
+
+BACKOFF_BASE_SECONDS = 2.0
+BACKOFF_MAX_SECONDS = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    post_id: int
+    subscription_id: int
+    chat_id: str
+    language: str | None
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxStats:
+    counts: dict[str, int]
+    last_errors: list[tuple[int, str, str, str]]
+    """(entry id, platform, chat id, error), newest first."""
+
+
+async def plan_deliveries(connection: aiosqlite.Connection, post_ids: Sequence[int]) -> None:
+    """Publish hook: one entry per new post × active matching subscription.
+
+    Runs inside the sync transaction, so a post is never visible without its deliveries.
+    """
+    now = time.time()
+    await connection.executemany(
+        "INSERT OR IGNORE INTO outbox (post_id, subscription_id, created_at) "
+        "SELECT ?, s.id, ? FROM subscriptions s WHERE s.active = 1 AND ("
+        "  s.tags = '[]' OR EXISTS (SELECT 1 FROM post_tags t, json_each(s.tags) j "
+        "  WHERE t.post_id = ? AND t.tag_key = j.value))",
+        [(post_id, now, post_id) for post_id in post_ids],
+    )
+
+
+class Outbox:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._db = database.connection
+
+    async def recover(self) -> int:
+        """At start-up: whatever was in flight when the last process died goes again."""
+        async with self._database.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE outbox SET state = 'pending', claimed_at = NULL WHERE state = 'sending'"
+            )
+            return cursor.rowcount
+
+    async def claim(self, platform: str, *, limit: int, now: float | None = None) -> list[Delivery]:
+        moment = time.time() if now is None else now
+        async with self._database.transaction() as db:
+            async with db.execute(
+                "SELECT o.id, o.post_id, o.subscription_id, s.chat_id, s.language, o.attempts "
+                "FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id "
+                "WHERE o.state = 'pending' AND o.not_before <= ? AND s.platform = ? "
+                "AND s.active = 1 ORDER BY o.not_before, o.id LIMIT ?",
+                (moment, platform, limit),
+            ) as cursor:
+                rows = list(await cursor.fetchall())
+            await db.executemany(
+                "UPDATE outbox SET state = 'sending', claimed_at = ? WHERE id = ?",
+                [(moment, row[0]) for row in rows],
+            )
+        return [Delivery(*row) for row in rows]
+
+    async def next_due(self, platform: str) -> float | None:
+        async with self._db.execute(
+            "SELECT min(o.not_before) FROM outbox o JOIN subscriptions s "
+            "ON s.id = o.subscription_id WHERE o.state = 'pending' AND s.platform = ? "
+            "AND s.active = 1",
+            (platform,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def mark_sent(self, entry_id: int) -> None:
+        await self._set(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+            (time.time(), entry_id),
+        )
+
+    async def retry_after(self, entry_id: int, seconds: float, error: str) -> None:
+        """The platform's own "wait": honoured exactly and not counted as a failed attempt."""
+        await self._set(
+            "UPDATE outbox SET state = 'pending', not_before = ?, last_error = ? WHERE id = ?",
+            (time.time() + seconds, error, entry_id),
+        )
+
+    async def retry_later(self, delivery: Delivery, error: str, *, max_attempts: int) -> bool:
+        """Exponential backoff; False (and state `failed`) once attempts run out."""
+        attempts = delivery.attempts + 1
+        if attempts >= max_attempts:
+            await self._set(
+                "UPDATE outbox SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?",
+                (attempts, error, delivery.id),
+            )
+            return False
+        delay = min(BACKOFF_BASE_SECONDS * 2 ** (attempts - 1), BACKOFF_MAX_SECONDS)
+        await self._set(
+            "UPDATE outbox SET state = 'pending', attempts = ?, not_before = ?, last_error = ? "
+            "WHERE id = ?",
+            (attempts, time.time() + delay, error, delivery.id),
+        )
+        return True
+
+    async def drop(self, delivery: Delivery, error: str) -> None:
+        """The chat is gone for good: stop this entry, the subscription, and its other entries."""
+        async with self._database.transaction() as db:
+            await db.execute(
+                "UPDATE subscriptions SET active = 0 WHERE id = ?", (delivery.subscription_id,)
+            )
+            await db.execute(
+                "UPDATE outbox SET state = 'dropped', last_error = ? "
+                "WHERE subscription_id = ? AND state IN ('pending', 'sending')",
+                (error, delivery.subscription_id),
+            )
+
+    async def skip(self, entry_id: int, error: str) -> None:
+        await self._set(
+            "UPDATE outbox SET state = 'dropped', last_error = ? WHERE id = ?", (error, entry_id)
+        )
+
+    async def retry_failed(self) -> int:
+        async with self._database.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE outbox SET state = 'pending', attempts = 0, not_before = 0 "
+                "WHERE state = 'failed'"
+            )
+            return cursor.rowcount
+
+    async def stats(self, *, errors: int = 10) -> OutboxStats:
+        counts = dict.fromkeys(("pending", "sending", "sent", "failed", "dropped"), 0)
+        async with self._db.execute("SELECT state, count(*) FROM outbox GROUP BY state") as cursor:
+            async for row in cursor:
+                counts[row[0]] = row[1]
+        async with self._db.execute(
+            "SELECT o.id, s.platform, s.chat_id, o.last_error FROM outbox o "
+            "JOIN subscriptions s ON s.id = o.subscription_id WHERE o.last_error IS NOT NULL "
+            "AND o.state != 'sent' ORDER BY o.id DESC LIMIT ?",
+            (errors,),
+        ) as cursor:
+            last = [(row[0], row[1], row[2], row[3]) async for row in cursor]
+        return OutboxStats(counts, last)
+
+    async def _set(self, sql: str, params: tuple[object, ...]) -> None:
+        async with self._database.transaction() as db:
+            await db.execute(sql, params)

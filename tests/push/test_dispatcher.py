@@ -1,0 +1,222 @@
+"""The push path with a real SQLite file and an in-memory messenger (errbot's TestBackend idea)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from herald.core.service import ReaderService
+from herald.core.views import Card
+from herald.push.dispatcher import Dispatcher
+from herald.push.errors import DeliveryError, PermanentFailure, RetryAfter, TemporaryFailure
+from herald.push.messenger import ChatLimits
+from herald.push.watcher import Scheduler
+from herald.store.database import Database
+from herald.store.outbox import Outbox, plan_deliveries
+from herald.store.subscriptions import Subscriptions
+from herald.store.sync import SyncReport, sync
+from tests.conftest import WritePost
+
+
+@dataclass
+class MemoryMessenger:
+    platform: str = "memo"
+    limits: ChatLimits = field(
+        default_factory=lambda: ChatLimits(per_second=1000.0, per_chat_per_second=1000.0)
+    )
+    sent: list[tuple[str, str, float]] = field(default_factory=list)
+    failures: dict[str, list[DeliveryError]] = field(default_factory=dict)
+
+    def is_group(self, chat_id: str) -> bool:
+        return chat_id.startswith("-")
+
+    async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
+        queued = self.failures.get(chat_id)
+        if queued:
+            raise queued.pop(0)
+        self.sent.append((chat_id, card.title, time.monotonic()))
+
+
+@dataclass
+class World:
+    database: Database
+    content: Path
+    write: WritePost
+    messenger: MemoryMessenger
+    dispatcher: Dispatcher
+    outbox: Outbox
+    subscriptions: Subscriptions
+
+    async def sync(self) -> SyncReport:
+        return await sync(
+            self.database, self.content, excerpt_chars=350, on_publish=plan_deliveries
+        )
+
+    async def drain(self) -> int:
+        return await self.dispatcher.drain(self.messenger)
+
+
+@pytest.fixture
+async def world(database: Database, content_dir: Path, write_post: WritePost) -> World:
+    messenger = MemoryMessenger()
+    reader = ReaderService(database, timezone="UTC")
+    outbox = Outbox(database)
+    dispatcher = Dispatcher(outbox, reader, [messenger], max_attempts=3)
+    write_post("old.md", "旧文", title="Old", date="2024-01-01")
+    built = World(
+        database, content_dir, write_post, messenger, dispatcher, outbox, Subscriptions(database)
+    )
+    await built.sync()
+    return built
+
+
+async def test_a_new_post_reaches_every_subscriber_exactly_once(world: World) -> None:
+    for chat in ("1", "2", "3"):
+        await world.subscriptions.subscribe("memo", chat)
+    world.write("new.md", "新文", title="New", date="2025-01-01")
+    report = await world.sync()
+    assert len(report.published) == 1
+    assert await world.drain() == 3
+    assert sorted((c, t) for c, t, _ in world.messenger.sent) == [
+        ("1", "New"),
+        ("2", "New"),
+        ("3", "New"),
+    ]
+    assert await world.drain() == 0
+    await world.sync()
+    assert await world.drain() == 0 and len(world.messenger.sent) == 3
+
+
+async def test_existing_posts_are_not_pushed_to_new_subscribers(world: World) -> None:
+    await world.subscriptions.subscribe("memo", "1")
+    await world.sync()
+    assert await world.drain() == 0
+
+
+async def test_tag_filters_are_respected(world: World) -> None:
+    await world.subscriptions.subscribe("memo", "all")
+    await world.subscriptions.subscribe("memo", "llm", ("LLM",))
+    await world.subscriptions.subscribe("memo", "rl", ("强化学习",))
+    world.write("a.md", "x", title="About LLMs", date="2025-01-01", tags=["llm", "训练"])
+    await world.sync()
+    await world.drain()
+    assert sorted(chat for chat, _, _ in world.messenger.sent) == ["all", "llm"]
+
+
+async def test_edits_do_not_notify_again(world: World) -> None:
+    await world.subscriptions.subscribe("memo", "1")
+    world.write("e.md", "v1", title="Edited", date="2025-01-01")
+    await world.sync()
+    await world.drain()
+    world.write("e.md", "v2 changed", title="Edited again", date="2025-01-01")
+    report = await world.sync()
+    assert report.updated == ["e.md"] and report.published == []
+    assert await world.drain() == 0
+
+
+async def test_retry_after_is_honoured_exactly_and_is_not_an_attempt(world: World) -> None:
+    await world.subscriptions.subscribe("memo", "1")
+    world.messenger.failures["1"] = [RetryAfter(30)]
+    world.write("n.md", "x", title="N", date="2025-01-01")
+    await world.sync()
+    before = time.time()
+    await world.drain()
+    async with world.database.connection.execute(
+        "SELECT state, attempts, not_before, last_error FROM outbox"
+    ) as cursor:
+        state, attempts, not_before, error = await cursor.fetchone()  # type: ignore[misc]
+    assert (state, attempts) == ("pending", 0)
+    assert before + 29.9 <= not_before <= time.time() + 30.1
+    assert "retry after 30" in error
+    assert await world.drain() == 0  # not due yet
+    await world.database.connection.execute("UPDATE outbox SET not_before = 0")
+    assert await world.drain() == 1 and [c for c, _, _ in world.messenger.sent] == ["1"]
+
+
+async def test_temporary_failures_back_off_then_fail_and_can_be_retried(world: World) -> None:
+    await world.subscriptions.subscribe("memo", "1")
+    world.messenger.failures["1"] = [TemporaryFailure("500 Internal Server Error")] * 3
+    world.write("n.md", "x", title="N", date="2025-01-01")
+    await world.sync()
+    for _ in range(3):
+        await world.database.connection.execute("UPDATE outbox SET not_before = 0")
+        await world.drain()
+    stats = await world.outbox.stats()
+    assert stats.counts["failed"] == 1 and stats.counts["sent"] == 0
+    assert stats.last_errors[0][1:] == ("memo", "1", "500 Internal Server Error")
+    assert await world.outbox.retry_failed() == 1
+    assert await world.drain() == 1 and len(world.messenger.sent) == 1
+
+
+async def test_a_gone_chat_is_unsubscribed_and_its_queue_dropped(world: World) -> None:
+    await world.subscriptions.subscribe("memo", "blocked")
+    await world.subscriptions.subscribe("memo", "ok")
+    world.messenger.failures["blocked"] = [
+        PermanentFailure("Forbidden: bot was blocked by the user")
+    ]
+    world.write("a.md", "x", title="A", date="2025-01-01")
+    await world.sync()
+    await world.drain()
+    subscription = await world.subscriptions.get("memo", "blocked")
+    assert subscription is not None and not subscription.active
+    world.write("b.md", "x", title="B", date="2025-01-02")
+    await world.sync()
+    await world.drain()
+    assert [c for c, _, _ in world.messenger.sent] == ["ok", "ok"]
+    assert (await world.outbox.stats()).counts["dropped"] == 1
+
+
+async def test_in_flight_entries_are_resent_after_a_crash(world: World) -> None:
+    await world.subscriptions.subscribe("memo", "1")
+    await world.subscriptions.subscribe("memo", "2")
+    world.write("a.md", "x", title="A", date="2025-01-01")
+    await world.sync()
+    claimed = await world.outbox.claim("memo", limit=1)  # the process dies mid-send
+    assert len(claimed) == 1
+    assert await world.drain() == 1  # only the unclaimed one goes now
+    assert await world.outbox.recover() == 1
+    assert await world.drain() == 1
+    assert sorted(c for c, _, _ in world.messenger.sent) == ["1", "2"]
+
+
+async def test_pacing_keeps_one_chat_under_its_limit(world: World) -> None:
+    world.messenger.limits = ChatLimits(per_second=1000.0, per_chat_per_second=20.0)
+    await world.subscriptions.subscribe("memo", "1")
+    for day in range(1, 7):
+        world.write(f"p{day}.md", "x", title=f"P{day}", date=f"2025-01-0{day}")
+    await world.sync()
+    await world.drain()
+    times = [moment for _, _, moment in world.messenger.sent]
+    assert len(times) == 6
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 0.045  # 20/s → one per 50 ms (minus timer slack)
+
+
+async def test_scheduled_post_is_published_by_the_timer(world: World) -> None:
+    await world.subscriptions.subscribe("memo", "1")
+    due = time.time() + 1.5
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(due + 1))
+    world.write("later.md", "x", title="Later", date=stamp)
+    report = await world.sync()
+    assert report.published == []
+    published: list[list[int]] = []
+    scheduler = Scheduler(world.database, on_published=published.append)
+    stop = asyncio.Event()
+    task = asyncio.create_task(scheduler.run(stop))
+    await _until(lambda: bool(published), seconds=6)
+    stop.set()
+    await task
+    assert await world.drain() == 1 and world.messenger.sent[0][1] == "Later"
+
+
+async def _until(condition: Callable[[], bool], *, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)

@@ -242,6 +242,35 @@ def new(
     click.echo(str(path))
 
 
+@main.command()
+@click.option("--retry", is_flag=True, help="Put every failed delivery back in the queue.")
+@_common
+@_friendly
+def outbox(
+    retry: bool,
+    config_path: Path | None,
+    content_dir: Path | None,
+    db_path: Path | None,
+    verbose: bool,
+) -> None:
+    """Show pending, sent and failed pushes and the last errors; --retry requeues failures."""
+    config = _config(config_path, content_dir, db_path, verbose, quiet=True)
+    asyncio.run(_outbox(config, retry=retry))
+
+
+async def _outbox(config: Config, *, retry: bool) -> None:
+    from herald.store.outbox import Outbox
+
+    async with open_app(config) as app:
+        box = Outbox(app.database)
+        if retry:
+            click.echo(f"requeued {await box.retry_failed()} failed delivery(ies)")
+        stats = await box.stats()
+        click.echo("  ".join(f"{state} {count}" for state, count in stats.counts.items()))
+        for entry_id, platform, chat_id, error in stats.last_errors:
+            click.echo(f"  #{entry_id} {platform}:{chat_id}: {error}")
+
+
 def _slugify(title: str) -> str:
     """Keep letters of any script (Chinese titles make Chinese file names), hyphen the rest."""
     words = re.findall(r"\w+", title.casefold())

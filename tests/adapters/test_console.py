@@ -119,3 +119,10 @@ def test_new_scaffolds_a_draft_that_check_accepts(content_dir: Path) -> None:
     assert herald("check", str(content_dir)).returncode == 0
     again = herald("new", "注意力 机制 Notes", "--content", str(content_dir))
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_outbox_reports_counts(tmp_path: Path, content_dir: Path, write_post: WritePost) -> None:
+    seed(write_post)
+    result = herald("outbox", "--content", str(content_dir), "--db", str(tmp_path / "h.db"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("pending 0  sending 0  sent 0  failed 0  dropped 0")

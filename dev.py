@@ -52,8 +52,9 @@ def main(argv: list[str]) -> None:
     if task == "run":
         os.execv(BIN / "herald", [str(BIN / "herald"), "run", *rest])
     elif task == "test":
-        _run(BIN / "ruff", "check", "src", "tests", "bench", "dev.py")
-        _run(BIN / "ruff", "format", "--check", "src", "tests", "bench", "dev.py")
+        sources = [name for name in ("src", "tests", "bench", "dev.py") if (ROOT / name).exists()]
+        _run(BIN / "ruff", "check", *sources)
+        _run(BIN / "ruff", "format", "--check", *sources)
         _run(BIN / "mypy")
         _run(BIN / "python", "-m", "pytest", *rest)
     elif task == "bench":

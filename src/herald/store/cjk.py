@@ -24,7 +24,7 @@ def _bigrams(run: str) -> list[str]:
 
 def index_text(text: str) -> str:
     """The text as stored in the FTS index: CJK runs replaced by their bigrams."""
-    return _CJK_RUN.sub(lambda match: " " + " ".join(_bigrams(match.group())) + " ", text)
+    return str(_CJK_RUN.sub(lambda match: " " + " ".join(_bigrams(match.group())) + " ", text))
 
 
 def match_expression(query: str) -> str | None:

@@ -144,7 +144,8 @@ class HeraldDiscord(discord.Client):
         """Buttons that are not ours (forged, or from an older format) get a polite reply."""
         if interaction.type is not discord.InteractionType.component:
             return
-        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = str(data.get("custom_id", ""))
         if ActionButton.__discord_ui_compiled_template__.fullmatch(custom_id):
             return
         log.info("unknown component custom_id %r", custom_id[:100])

@@ -7,7 +7,7 @@ The payload is validated by the core like any other; a forged one gets a polite 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import discord
 
@@ -47,7 +47,5 @@ class ActionButton(
         return cls(match["payload"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        handler = interaction.client
-        if TYPE_CHECKING:
-            assert isinstance(handler, ActionHandler)
-        await handler.handle_action(interaction, self.payload)  # type: ignore[attr-defined]
+        handler: ActionHandler = interaction.client  # type: ignore[assignment]
+        await handler.handle_action(interaction, self.payload)

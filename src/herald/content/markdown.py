@@ -63,6 +63,7 @@ _DROPPED_ELEMENTS = re.compile(
 )
 
 
+_LANGUAGE = re.compile(r"[^\w+#.-]")
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _HTML_ELEMENTS = frozenset(
     [
@@ -225,7 +226,8 @@ def _block(node: SyntaxTreeNode) -> Block | None:
     if kind == "heading":
         return Heading(int(node.tag[1:]), _inline_children(node))
     if kind in ("fence", "code_block"):
-        lang = (node.info or "").strip().split(maxsplit=1)[0] if node.info else ""
+        words = (node.info or "").split()
+        lang = _LANGUAGE.sub("", words[0])[:30] if words else ""
         return CodeBlock(lang, node.content.rstrip("\n"))
     if kind in ("math_block", "math_block_label"):
         return MathBlock(node.content.strip())

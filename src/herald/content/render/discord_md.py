@@ -94,6 +94,9 @@ def _inline(nodes: tuple[Inline, ...]) -> str:
             parts.append("\n" if node.hard else " ")
         elif isinstance(node, FootnoteRef):
             parts.append(f"\\[{node.label}\\]")
+    for index in range(1, len(parts)):  # `a``b` would read as a fence: keep spans apart
+        if parts[index].startswith("`") and parts[index - 1].endswith("`"):
+            parts[index] = "\u200b" + parts[index]
     return "".join(parts)
 
 
@@ -120,11 +123,18 @@ def _block(block: Block, depth: int = 0) -> str:
         return _fenced("latex", block.tex)
     if isinstance(block, ListBlock):
         lines = []
+        indent = "  " * depth
         for index, item in enumerate(block.items):
-            marker = f"{block.start + index}." if block.ordered else "-"
-            body = "\n".join(_block(child, depth + 1) for child in item)
-            indent = "  " * depth
-            lines.append(f"{indent}{marker} " + body.replace("\n", "\n" + indent + "   "))
+            marker = f"{indent}{block.start + index}." if block.ordered else f"{indent}-"
+            parts = []
+            for child in item:
+                text = _block(child, depth + 1)
+                if text.startswith(_FENCE):  # fences must start a line, unindented
+                    parts.append("\n" + text)
+                else:
+                    parts.append(text.replace("\n", "\n" + indent + "   "))
+            body = "\n".join(parts)
+            lines.append(f"{marker}{body}" if body.startswith("\n") else f"{marker} {body}")
         return "\n".join(lines)
     if isinstance(block, Footnote):
         return f"\\[{block.label}\\] " + "\n".join(_block(child) for child in block.children)
@@ -141,34 +151,53 @@ def _block(block: Block, depth: int = 0) -> str:
     return ""
 
 
+_FENCE_LINE = re.compile(r"^```(\S*)", re.M)
+
+
+def _open_fence(text: str) -> str | None:
+    """The language of a fence left open at the end of `text`, or None if all are closed."""
+    language: str | None = None
+    for match in _FENCE_LINE.finditer(text):
+        language = match.group(1) if language is None else None
+    return language
+
+
 def _split_text(text: str, limit: int) -> list[str]:
-    """Cut a block that alone exceeds the limit; fences are closed and re-opened."""
-    fence = re.match(r"```(\S*)\n", text)
-    if fence and text.endswith(_FENCE):
-        opening = fence.group(0)
-        body = text[len(opening) : -len(_FENCE)].rstrip("\n")
-        room = limit - len(opening) - len(_FENCE) - 1
-        return [f"{opening}{piece}\n{_FENCE}" for piece in _pieces(body, room)]
-    return _pieces(text, limit)
+    """Cut a block that alone exceeds the limit; a fence open at a cut is closed and re-opened.
 
-
-def _pieces(text: str, limit: int) -> list[str]:
-    pieces = []
-    while len(text) > limit:
+    Cuts prefer a line break, then a space, then any grapheme boundary.  Inside code the
+    text after a cut keeps its indentation; only the line break at the cut is dropped.
+    """
+    pieces: list[str] = []
+    reopen = ""
+    while text:
+        if len(reopen) + len(text) <= limit:
+            pieces.append(reopen + text)
+            break
+        room = limit - len(reopen) - len("\n" + _FENCE) - 36  # 36: room for a fence's language
         end = 0
         for match in _GRAPHEME.finditer(text):
-            if match.end() > limit:
+            if match.end() > room:
                 break
             end = match.end()
         head = text[:end]
-        cut = max(head.rfind("\n"), head.rfind(" "))
+        cut = head.rfind("\n")
+        if cut < end // 2:
+            cut = head.rfind(" ")
         if cut < end // 2:
             cut = end
-        pieces.append(text[:cut].rstrip())
-        text = text[cut:].lstrip("\n ") if cut < len(text) else ""
-    if text:
-        pieces.append(text)
-    return [piece for piece in pieces if piece]
+        piece = reopen + text[:cut].rstrip(" ")
+        text = text[cut:].removeprefix("\n")
+        language = _open_fence(piece)
+        if language is not None:
+            piece = piece.rstrip("\n") + "\n" + _FENCE
+            reopen = f"{_FENCE}{language}\n"
+        else:
+            reopen = ""
+            text = text.lstrip(" ")
+        if piece.strip():
+            pieces.append(piece)
+    return pieces
 
 
 def discord_messages(document: Document, *, header: str = "", limit: int = 2000) -> list[str]:

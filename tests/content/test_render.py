@@ -269,3 +269,23 @@ def test_fence_info_of_only_spaces_or_odd_characters() -> None:
     document = parse_markdown("```   \nplain\n```\n\n```c++ {.x}\nint\n```\n\n```<x>\ny\n```\n")
     langs = [getattr(block, "lang", None) for block in document.blocks]
     assert langs == ["", "c++", "x"]
+
+
+@pytest.mark.parametrize(
+    ("tex", "expected"),
+    [
+        ("\\theta_t", "θₜ"),
+        ("x^2", "x²"),
+        ("\\nabla_x \\log p_t(x)", "∇ₓ log pₜ(x)"),
+        ("\\max_i x_i", "maxᵢ xᵢ"),
+        ("\\mathbb{R}^d", "ℝᵈ"),
+        ("\\hat{y}", "ŷ"),
+        ("\\frac{a}{b}", None),
+        ("\\text{loss}", None),
+        ("\\lefteqn{x}", None),
+    ],
+)
+def test_math_unicode_is_faithful_or_absent(tex: str, expected: str | None) -> None:
+    from herald.content.render.text import math_unicode
+
+    assert math_unicode(tex) == expected

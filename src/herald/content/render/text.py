@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import unicodeit
+import unicodeit.data
 
 from herald.content.document import (
     Code,
@@ -26,17 +27,45 @@ from herald.content.document import (
 _LEFTOVER = re.compile(r"\\[A-Za-z]+|[{}]")
 
 
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_OPERATORS = frozenset(
+    "log ln exp sin cos tan sinh cosh tanh arg max min sup inf lim det dim deg ker gcd Pr".split()
+)
+
+
+def _known_commands() -> frozenset[str]:
+    """Whole command names unicodeit can convert (`\\mathbb{R}` counts as `mathbb`)."""
+    names = set()
+    for key, _ in (*unicodeit.data.REPLACEMENTS, *unicodeit.data.COMBININGMARKS):
+        match = _COMMAND.match(key)
+        if match:
+            names.add(match.group(1))
+    return frozenset(names)
+
+
+_KNOWN = _known_commands()
+
+
 @lru_cache(maxsize=4096)
 def math_unicode(tex: str) -> str | None:
-    """`\\theta_t` → `θₜ`, `x^2` → `x²`; None when no faithful plain form exists."""
+    """`\\theta_t` → `θₜ`, `x^2` → `x²`; None when no faithful plain form exists.
+
+    unicodeit replaces by prefix, so `\\log` would become `łog` (`\\l` is ł): every whole
+    command is checked first, operator names become plain words, anything else unknown
+    means there is no faithful form.
+    """
     tex = " ".join(tex.split())
     if not tex:
         return None
+    for name in _COMMAND.findall(tex):
+        if name not in _KNOWN and name not in _OPERATORS:
+            return None
+    tex = _COMMAND.sub(lambda m: m.group(1) if m.group(1) in _OPERATORS else m.group(0), tex)
     try:
         converted = unicodeit.replace(tex)
     except Exception:  # unicodeit is a best-effort converter; any failure means "no form"
         return None
-    return None if _LEFTOVER.search(converted) else converted
+    return None if _LEFTOVER.search(converted) else unicodedata.normalize("NFC", converted)
 
 
 def inline_text(

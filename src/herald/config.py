@@ -50,6 +50,8 @@ class TelegramConfig(_Section):
     base_url: str = "https://api.telegram.org/bot"
     """Point at a self-hosted Bot API server (or the tests' fake one)."""
     mode: Literal["polling", "webhook"] = "polling"
+    poll_timeout: float = Field(10.0, ge=0, le=50)
+    """Long-polling wait in seconds; stopping the bot may take this long."""
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(8443, ge=1, le=65535)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -38,7 +39,6 @@ def build_application(reader: ReaderService, config: Config) -> Application:  # 
         .base_file_url(settings.base_url.replace("/bot", "/file/bot"))
         .rate_limiter(_rate_limiter(settings))
         .concurrent_updates(8)
-        .post_init(_register_commands)
         .build()
     )
     handlers = TelegramHandlers(
@@ -89,6 +89,7 @@ async def run_telegram(application: Application, config: Config, stop: asyncio.E
     """Run until `stop` is set: long polling by default, a webhook when configured."""
     settings = config.telegram
     async with application:
+        await _register_commands(application)
         await application.start()
         updater = application.updater
         assert updater is not None

@@ -102,7 +102,9 @@ async def run_telegram(application: Application, config: Config, stop: asyncio.E
             )
         else:
             await updater.start_polling(
-                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+                allowed_updates=Update.ALL_TYPES,
+                drop_pending_updates=False,
+                timeout=timedelta(seconds=settings.poll_timeout),
             )
         log.info("telegram: running as @%s", application.bot.username)
         await stop.wait()

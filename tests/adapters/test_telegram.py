@@ -301,3 +301,98 @@ async def test_the_token_never_reaches_the_logs(
     logged = capsys.readouterr().err
     assert "sendMessage" in logged or "getUpdates" in logged  # there were detailed logs
     assert TOKEN not in logged and TOKEN.split(":")[1] not in logged
+
+
+async def test_flood_limits_hold_and_a_429_is_waited_out(tmp_path: Path) -> None:
+    async with FakeTelegram(enforce_rate_limits=True) as tg:
+        path = write_config(tmp_path, tg)
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(
+                "max_per_chat_per_second = 50.0", "max_per_chat_per_second = 1.0"
+            ),
+            encoding="utf-8",
+        )
+        config = load_config(path, environ={"HERALD_TELEGRAM_TOKEN": TOKEN})
+        async with open_app(config) as app:
+            await app.sync()
+            stop = asyncio.Event()
+            task = asyncio.create_task(
+                run_telegram(build_application(app.reader, config), config, stop)
+            )
+            await tg.wait_for(lambda: bool(tg.calls("getUpdates")))
+            tg.fail_next(
+                "sendMessage",
+                status=429,
+                description="Too Many Requests: retry after 1",
+                retry_after=1,
+            )
+            for text in ("/latest", "/latest 2", "/tags"):
+                await tg.user_sends(ALICE, text)
+            await tg.wait_for(lambda: len(tg.sent(ALICE)) == 3, seconds=15)
+            stop.set()
+            await asyncio.wait_for(task, 20)
+    assert tg.stats.rejected_429 == 0  # the bot itself never tripped the limit
+    assert tg.stats.max_per_chat_second[ALICE] == 1
+    assert len(tg.calls("sendMessage")) == 4  # the injected 429 was retried once
+
+
+async def test_webhook_mode_accepts_only_telegram_signed_updates(tmp_path: Path) -> None:
+    import socket
+
+    import aiohttp
+
+    from herald.adapters.telegram_adapter import webhook_secret
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with FakeTelegram() as tg:
+        path = write_config(tmp_path, tg)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(
+                f'mode = "webhook"\nwebhook_url = "https://bot.example.com/hook"\n'
+                f"webhook_port = {port}\n"
+            )
+        config = load_config(path, environ={"HERALD_TELEGRAM_TOKEN": TOKEN})
+        async with open_app(config) as app:
+            await app.sync()
+            stop = asyncio.Event()
+            task = asyncio.create_task(
+                run_telegram(build_application(app.reader, config), config, stop)
+            )
+            await tg.wait_for(lambda: bool(tg.calls("setWebhook")))
+            registered = tg.calls("setWebhook")[0]
+            assert registered["url"] == "https://bot.example.com/hook"
+            secret = webhook_secret(config.telegram)
+            assert registered["secret_token"] == secret and TOKEN not in secret
+            tg.known_chats.add(ALICE)
+            update = {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": ALICE, "type": "private"},
+                    "from": tg.user(ALICE),
+                    "text": "/latest",
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
+                },
+            }
+            url = f"http://127.0.0.1:{port}/hook"
+            for _ in range(100):  # the webhook server may start just after setWebhook
+                try:
+                    _, writer = await asyncio.open_connection("127.0.0.1", port)
+                    writer.close()
+                    break
+                except OSError:
+                    await asyncio.sleep(0.05)
+            async with aiohttp.ClientSession() as http:
+                forged = await http.post(url, json=update)
+                assert forged.status == 403
+                signed = await http.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+                )
+                assert signed.status == 200
+            await tg.wait_for(lambda: len(tg.sent(ALICE)) == 1)
+            assert "LATEST UPDATES" in (tg.sent(ALICE)[0].text or "")
+            stop.set()
+            await asyncio.wait_for(task, 20)

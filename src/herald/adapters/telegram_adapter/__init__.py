@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import os
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -26,6 +29,9 @@ from .handlers import TelegramHandlers
 from .ratelimit import ChatAwareRateLimiter
 
 log = logging.getLogger(__name__)
+# Opt in to python-telegram-bot's future behaviour (RetryAfter.retry_after as a timedelta),
+# which our code already handles, instead of a deprecation warning on every 429.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 def build_application(reader: ReaderService, config: Config) -> Application:  # type: ignore[type-arg]
@@ -68,6 +74,16 @@ def build_application(reader: ReaderService, config: Config) -> Application:  # 
     return application
 
 
+def webhook_secret(settings: TelegramConfig) -> str:
+    """Telegram echoes this in a header on every webhook call, so forged POSTs are refused.
+
+    Derived from the token (never the token itself), so it is stable across restarts.
+    """
+    assert settings.token is not None
+    digest = hashlib.sha256(b"herald-webhook:" + settings.token.get_secret_value().encode())
+    return digest.hexdigest()[:48]
+
+
 def _rate_limiter(settings: TelegramConfig) -> ChatAwareRateLimiter:
     return ChatAwareRateLimiter(
         per_second=settings.max_per_second,
@@ -93,20 +109,26 @@ async def run_telegram(application: Application, config: Config, stop: asyncio.E
         await application.start()
         updater = application.updater
         assert updater is not None
-        if settings.mode == "webhook" and settings.webhook_url:
-            await updater.start_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                webhook_url=settings.webhook_url,
-                allowed_updates=Update.ALL_TYPES,
-            )
-        else:
-            await updater.start_polling(
-                allowed_updates=Update.ALL_TYPES,
-                drop_pending_updates=False,
-                timeout=timedelta(seconds=settings.poll_timeout),
-            )
-        log.info("telegram: running as @%s", application.bot.username)
-        await stop.wait()
-        await updater.stop()
-        await application.stop()
+        try:
+            if settings.mode == "webhook" and settings.webhook_url:
+                await updater.start_webhook(
+                    listen=settings.webhook_listen,
+                    port=settings.webhook_port,
+                    url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+                    webhook_url=settings.webhook_url,
+                    secret_token=webhook_secret(settings),
+                    allowed_updates=Update.ALL_TYPES,
+                )
+            else:
+                await updater.start_polling(
+                    allowed_updates=Update.ALL_TYPES,
+                    drop_pending_updates=False,
+                    timeout=timedelta(seconds=settings.poll_timeout),
+                )
+            log.info("telegram: running as @%s", application.bot.username)
+            await stop.wait()
+        finally:  # also when cancelled: the Application refuses to shut down while running
+            if updater.running:
+                await updater.stop()
+            if application.running:
+                await application.stop()

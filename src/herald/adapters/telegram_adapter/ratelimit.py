@@ -15,6 +15,8 @@ from telegram.ext import AIORateLimiter
 
 JSONDict = dict[str, Any]
 _MAX_TRACKED_CHATS = 1024
+SAFETY = 0.95
+"""Stay a little under the limit: timers are not exact, and Telegram counts strictly."""
 
 
 class ChatAwareRateLimiter(AIORateLimiter):
@@ -42,7 +44,8 @@ class ChatAwareRateLimiter(AIORateLimiter):
                 if limiter.has_capacity(limiter.max_rate):  # idle: forgetting it changes nothing
                     del self._chat_limiters[key]
         if chat_id not in self._chat_limiters:
-            self._chat_limiters[chat_id] = AsyncLimiter(max_rate=1, time_period=1 / self._per_chat)
+            spacing = 1 / (self._per_chat * SAFETY)
+            self._chat_limiters[chat_id] = AsyncLimiter(max_rate=1, time_period=spacing)
         return self._chat_limiters[chat_id]
 
     async def process_request(
@@ -55,12 +58,16 @@ class ChatAwareRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | JSONDict | list[JSONDict]:
         chat_id = data.get("chat_id")
-        private = isinstance(chat_id, int | str) and str(chat_id).isdigit()
-        if private:
-            async with self._chat_limiter(int(chat_id)):  # type: ignore[arg-type]
-                return await super().process_request(
-                    callback, args, kwargs, endpoint, data, rate_limit_args
-                )
-        return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
+        if not (isinstance(chat_id, int | str) and str(chat_id).isdigit()):
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+        limiter = self._chat_limiter(int(chat_id))
+
+        async def paced(*call_args: Any, **call_kwargs: Any) -> bool | JSONDict | list[JSONDict]:
+            # Paced per attempt, after any retry_after wait: a retried message and the next
+            # one must not leave back to back.
+            async with limiter:
+                return await callback(*call_args, **call_kwargs)
+
+        return await super().process_request(paced, args, kwargs, endpoint, data, rate_limit_args)

@@ -46,14 +46,11 @@ async def test_navigation_only_offers_moves_that_go_somewhere(reader: ReaderServ
     assert isinstance(first, FeedPage) and isinstance(middle, FeedPage)
     assert isinstance(last, FeedPage)
     assert [b.action for b in first.navigation] == [Noop(), ShowLatest(2), ShowLatest(3)]
-    assert [b.action for b in middle.navigation] == [
-        ShowLatest(1),
-        ShowLatest(1),
-        Noop(),
-        ShowLatest(3),
-        ShowLatest(3),
-    ]
+    assert [b.action for b in middle.navigation] == [ShowLatest(1), Noop(), ShowLatest(3)]
     assert [b.action for b in last.navigation] == [ShowLatest(1), ShowLatest(2), Noop()]
+    for page in (first, middle, last):  # every move appears once
+        moves = [b.action for b in page.navigation]
+        assert len(moves) == len(set(moves))
 
 
 async def test_page_past_the_end_is_a_polite_notice(reader: ReaderService) -> None:

@@ -24,6 +24,8 @@ class Code:
 @dataclass(frozen=True, slots=True)
 class Math:
     tex: str
+    display: bool = False
+    """Written with display delimiters (`$$…$$`, `\\[…\\]`) mid-sentence; still inline."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,8 @@ class LineBreak:
 
 @dataclass(frozen=True, slots=True)
 class FootnoteRef:
+    """A footnote mark; `label` is its number in order of first reference (`1`, `2`, …)."""
+
     label: str
 
 
@@ -127,6 +131,13 @@ class Footnote:
     children: tuple[Block, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Footnotes:
+    """Every footnote body (Markdown `[^x]`, `^[…]` and distill `<d-footnote>`), at the end."""
+
+    notes: tuple[Footnote, ...]
+
+
 Block = (
     Heading
     | Paragraph
@@ -137,7 +148,7 @@ Block = (
     | Table
     | Rule
     | HtmlBlock
-    | Footnote
+    | Footnotes
 )
 
 

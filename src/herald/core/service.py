@@ -164,13 +164,18 @@ class ReaderService:
                 return ShowLatest(target)
             return type(action)(action.key, target)
 
+        # Never two buttons for the same move (Discord refuses duplicate custom_ids, and a
+        # reader gains nothing from them): "first"/"last" only where they differ from
+        # "previous"/"next".
         buttons: list[Button] = []
-        if page > 1:
+        if page > 2:
             buttons.append(Button(t(lang, "button.first"), to(1)))
+        if page > 1:
             buttons.append(Button(t(lang, "button.previous"), to(page - 1)))
         buttons.append(Button(f"{page}/{pages}", Noop()))
         if page < pages:
             buttons.append(Button(t(lang, "button.next"), to(page + 1)))
+        if page < pages - 1:
             buttons.append(Button(t(lang, "button.last"), to(pages)))
         return tuple(buttons)
 

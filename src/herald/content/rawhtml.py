@@ -1,0 +1,146 @@
+"""Raw HTML inside Markdown, reduced to what a chat reader can use: its text and its images.
+
+No surface Herald writes on renders arbitrary HTML, so tags go and their text stays;
+entities are decoded exactly once; scripts, styles, iframes and distill citations vanish
+with their content; `<img>` survives as an image so the adapters can still send it.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from herald.content.document import Image
+
+ELEMENTS = frozenset(
+    """a abbr address area article aside audio b bdi bdo blockquote body br button canvas
+    caption center cite code col colgroup data dd del details dfn dialog div dl dt em embed
+    fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i
+    iframe img input ins kbd label legend li link main map mark math meta meter nav noscript
+    object ol optgroup option output p param picture pre progress q rp rt ruby s samp script
+    section select small source span strike strong style sub summary sup svg table tbody td
+    template textarea tfoot th thead time title tr track tt u ul var video wbr""".split()
+)
+"""HTML's own element names: a `<T>` or `<String>` outside this list is text, not markup."""
+
+SILENT = frozenset(
+    {"script", "style", "iframe", "noscript", "template", "d-cite", "d-bibliography"}
+)
+"""Elements whose content is never prose (code to run, styling, embeds, citation keys)."""
+
+_BREAKS = frozenset(
+    """p div br li tr h1 h2 h3 h4 h5 h6 figure figcaption details summary blockquote table
+    pre ul ol dl dt dd hr section article aside header footer""".split()
+)
+_CELLS = frozenset({"td", "th"})
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+
+
+def is_element(name: str) -> bool:
+    """True for real HTML and custom elements (`d-footnote`), false for `<T>` in prose."""
+    name = name.lower()
+    return name in ELEMENTS or "-" in name
+
+
+def tag_of(markup: str) -> tuple[str, bool] | None:
+    """`(name, closing)` of an inline tag such as `</a>`; None for comments and the like."""
+    match = _TAG.match(markup)
+    return (match.group(2).lower(), bool(match.group(1))) if match else None
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found = {name: value or "" for name, value in attrs}
+
+    handle_startendtag = handle_starttag
+
+
+def attributes(markup: str) -> dict[str, str]:
+    """The attributes of one start tag, entities decoded."""
+    parser = _Attributes()
+    parser.feed(markup)
+    parser.close()
+    return parser.found
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str | Image] = []
+        self.silent: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SILENT:
+            self.silent.append(tag)
+        elif self.silent:
+            return
+        elif tag == "img":
+            values = {name: value or "" for name, value in attrs}
+            if values.get("src"):
+                self.parts.append(Image(values["src"], " ".join(values.get("alt", "").split())))
+        elif tag in _BREAKS:
+            self.parts.append("\n")
+        elif tag in _CELLS:
+            self.parts.append(" ")
+        elif tag == "d-footnote":
+            self.parts.append(" (")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in SILENT:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.silent:
+            if tag == self.silent[-1]:
+                self.silent.pop()
+            return
+        if tag in _BREAKS:
+            self.parts.append("\n")
+        elif tag in _CELLS:
+            self.parts.append(" ")
+        elif tag == "d-footnote":
+            self.parts.append(")")
+
+    def handle_data(self, data: str) -> None:
+        if not self.silent:
+            self.parts.append(data)
+
+
+def html_content(markup: str) -> list[str | Image]:
+    """An HTML fragment as text paragraphs and images, in order; blank text is left out.
+
+    Lines are whitespace-collapsed (HTML does the same when it renders); a `<d-footnote>`
+    inside raw HTML stays in place, in parentheses, since there is no Markdown to anchor
+    a real footnote to.
+    """
+    reader = _Reader()
+    reader.feed(markup)
+    reader.close()
+    content: list[str | Image] = []
+    text: list[str] = []
+
+    def flush() -> None:
+        lines = (" ".join(line.split()) for line in "".join(text).splitlines())
+        joined = "\n".join(line for line in lines if line)
+        if joined:
+            content.append(joined)
+        text.clear()
+
+    for part in reader.parts:
+        if isinstance(part, Image):
+            flush()
+            content.append(part)
+        else:
+            text.append(part)
+    flush()
+    return content
+
+
+def html_to_text(markup: str) -> str:
+    """Just the readable text of an HTML fragment (images contribute their alt text)."""
+    texts = (part if isinstance(part, str) else part.alt for part in html_content(markup))
+    return "\n".join(text for text in texts if text)

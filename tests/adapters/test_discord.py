@@ -23,7 +23,7 @@ from herald.app import App, open_app
 from herald.config import load_config
 from herald.store.subscriptions import Subscriptions
 from tests.conftest import REPO
-from tests.fakes.discord_server import (
+from tests.fakes.fake_discord import (
     CHANNEL_ID,
     EVERYONE,
     GUILD_ID,

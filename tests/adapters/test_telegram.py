@@ -22,7 +22,7 @@ from herald.core.actions import decode
 from herald.logs import setup_logging
 from herald.store.subscriptions import Subscriptions
 from tests.conftest import REPO
-from tests.fakes.telegram_server import TOKEN, FakeTelegram, Sent
+from tests.fakes.fake_telegram import TOKEN, FakeTelegram, Sent
 
 ALICE = 1001
 GROUP = -100500

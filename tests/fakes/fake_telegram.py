@@ -21,7 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.telegram_rules import (
+from tests.fakes.fake_telegram_rules import (
     CAPTION_LIMIT,
     MESSAGE_LIMIT,
     EntityError,

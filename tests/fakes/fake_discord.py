@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.fakes.discord_rules import validate_message
+from tests.fakes.fake_discord_rules import validate_message
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.herald-test-token-0123456789"
 APP_ID = 900000000000000001

@@ -76,6 +76,10 @@ class PushConfig(_Section):
     enabled: bool = True
     notify_on_update: bool = False
     max_attempts: int = Field(8, ge=1)
+    concurrency: int = Field(16, ge=1, le=512)
+    """Deliveries in flight at once per platform: also the most a crash can repeat."""
+    retry_base_seconds: float = Field(2.0, gt=0)
+    """First backoff after a 5xx or timeout; doubles per attempt, capped at 10 minutes."""
 
 
 class Config(_Section):

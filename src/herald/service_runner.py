@@ -19,10 +19,12 @@ from herald.push.service import run_push
 log = logging.getLogger("herald")
 
 
-async def run_service(config: Config, stop: asyncio.Event | None = None) -> None:
+async def run_service(
+    config: Config, stop: asyncio.Event | None = None, *, handle_signals: bool = True
+) -> None:
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in (signal.SIGINT, signal.SIGTERM) if handle_signals else ():
         # Not possible off the main thread or on Windows; Ctrl-C still ends the process there.
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)

@@ -32,6 +32,7 @@ class Dispatcher:
         *,
         max_attempts: int = 8,
         concurrency: int = 16,
+        backoff_base: float = 2.0,
         default_language: str = "zh",
     ) -> None:
         self.outbox = outbox
@@ -39,6 +40,7 @@ class Dispatcher:
         self.messengers = messengers
         self.max_attempts = max_attempts
         self.concurrency = concurrency
+        self.backoff_base = backoff_base
         self.default_language = default_language
         self._wake = asyncio.Event()
 
@@ -68,23 +70,29 @@ class Dispatcher:
             await first_of(self._wake, stop, seconds=min(timeout, IDLE_POLL_SECONDS))
 
     async def drain(self, messenger: Messenger, pacer: Pacer | None = None) -> int:
-        """Deliver every entry that is due now; returns how many were attempted."""
+        """Deliver every entry that is due now; returns how many were attempted.
+
+        `concurrency` workers take entries from a small queue that a claimer keeps full, so
+        one slow chat (paced to 20/min in a group) never holds up the others.  Only entries a
+        worker has handed to the platform can be repeated after a crash.
+        """
         pacer = pacer or Pacer(messenger.limits)
+        queue: asyncio.Queue[Delivery | None] = asyncio.Queue(maxsize=self.concurrency)
         attempted = 0
-        semaphore = asyncio.Semaphore(self.concurrency)
-        while True:
-            batch = await self.outbox.claim(messenger.platform, limit=self.concurrency * 4)
-            if not batch:
-                return attempted
-            attempted += len(batch)
 
-            async def one(delivery: Delivery) -> None:
-                async with semaphore:
-                    await self._deliver(messenger, pacer, delivery)
+        async def worker() -> None:
+            while (delivery := await queue.get()) is not None:
+                await self._deliver(messenger, pacer, delivery)
 
-            async with asyncio.TaskGroup() as group:
+        async with asyncio.TaskGroup() as group:
+            workers = [group.create_task(worker()) for _ in range(self.concurrency)]
+            while batch := await self.outbox.claim(messenger.platform, limit=self.concurrency):
                 for delivery in batch:
-                    group.create_task(one(delivery))
+                    await queue.put(delivery)
+                attempted += len(batch)
+            for _ in workers:
+                await queue.put(None)
+        return attempted
 
     async def _deliver(self, messenger: Messenger, pacer: Pacer, delivery: Delivery) -> None:
         lang = delivery.language or self.default_language
@@ -108,10 +116,15 @@ class Dispatcher:
             await self.outbox.drop(delivery, str(exc))
         except (TemporaryFailure, TimeoutError, OSError) as exc:
             error = str(exc) or type(exc).__name__
-            if not await self.outbox.retry_later(delivery, error, max_attempts=self.max_attempts):
+            retried = await self.outbox.retry_later(
+                delivery, error, max_attempts=self.max_attempts, base_seconds=self.backoff_base
+            )
+            if not retried:
                 log.error("push: giving up on entry %d: %s", delivery.id, error)
         except Exception as exc:  # a bug must not stop the other deliveries
             log.exception("push: unexpected error for entry %d", delivery.id)
-            await self.outbox.retry_later(delivery, repr(exc), max_attempts=self.max_attempts)
+            await self.outbox.retry_later(
+                delivery, repr(exc), max_attempts=self.max_attempts, base_seconds=self.backoff_base
+            )
         else:
             await self.outbox.mark_sent(delivery.id)

@@ -18,6 +18,8 @@ async def run_push(app: App, messengers: list[Messenger], stop: asyncio.Event) -
         app.reader,
         messengers,
         max_attempts=app.config.push.max_attempts,
+        concurrency=app.config.push.concurrency,
+        backoff_base=app.config.push.retry_base_seconds,
         default_language=app.config.bot.default_language,
     )
     scheduler = Scheduler(app.database, on_published=lambda _ids: dispatcher.wake())

@@ -104,7 +104,14 @@ class Outbox:
             (time.time() + seconds, error, entry_id),
         )
 
-    async def retry_later(self, delivery: Delivery, error: str, *, max_attempts: int) -> bool:
+    async def retry_later(
+        self,
+        delivery: Delivery,
+        error: str,
+        *,
+        max_attempts: int,
+        base_seconds: float = BACKOFF_BASE_SECONDS,
+    ) -> bool:
         """Exponential backoff; False (and state `failed`) once attempts run out."""
         attempts = delivery.attempts + 1
         if attempts >= max_attempts:
@@ -113,7 +120,7 @@ class Outbox:
                 (attempts, error, delivery.id),
             )
             return False
-        delay = min(BACKOFF_BASE_SECONDS * 2 ** (attempts - 1), BACKOFF_MAX_SECONDS)
+        delay = min(base_seconds * 2 ** (attempts - 1), BACKOFF_MAX_SECONDS)
         await self._set(
             "UPDATE outbox SET state = 'pending', attempts = ?, not_before = ?, last_error = ? "
             "WHERE id = ?",

@@ -38,7 +38,8 @@ async def run_service(
             report.unchanged,
             len(report.failed),
         )
-        async with asyncio.TaskGroup() as group, contextlib.AsyncExitStack() as stack:
+        # The stack closes after the group: clients (the push bot) outlive every task.
+        async with contextlib.AsyncExitStack() as stack, asyncio.TaskGroup() as group:
             messengers: list[Messenger] = []
             if config.telegram.token is None and config.discord.token is None:
                 messengers.append(_console(app, group, stop))

@@ -220,3 +220,16 @@ async def _until(condition: Callable[[], bool], *, seconds: float) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         await asyncio.sleep(0.05)
+
+
+async def test_the_first_sync_of_an_empty_store_announces_nothing(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    await Subscriptions(database).subscribe("memo", "1")
+    write_post("a.md", "x", title="A", date="2025-01-01")
+    first = await sync(database, content_dir, excerpt_chars=350, on_publish=plan_deliveries)
+    assert len(first.published) == 1
+    assert (await Outbox(database).stats()).counts["pending"] == 0
+    write_post("b.md", "x", title="B", date="2025-01-02")
+    await sync(database, content_dir, excerpt_chars=350, on_publish=plan_deliveries)
+    assert (await Outbox(database).stats()).counts["pending"] == 1

@@ -90,7 +90,11 @@ async def sync(
     async with database.transaction():
         await _remove(connection, removed, report)
         await _apply(connection, prepared, report)
-        report.published = await publish_due(connection, now=now, on_publish=on_publish)
+        # A knowledge base loaded for the first time is published silently: subscribers hear
+        # about posts that appear later, not about the whole archive at once.
+        first_sync = await _mark_synced(connection)
+        hook = None if first_sync else on_publish
+        report.published = await publish_due(connection, now=now, on_publish=hook)
     async with connection.execute(
         "SELECT path, error FROM sources WHERE error IS NOT NULL ORDER BY path"
     ) as cursor:
@@ -172,6 +176,14 @@ async def _prepare_all(
             if progress:
                 progress(len(results), total)
     return results
+
+
+async def _mark_synced(connection: aiosqlite.Connection) -> bool:
+    """Record that a sync has run; True if this is the store's very first one."""
+    async with connection.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('first_sync', datetime('now'))"
+    ) as cursor:
+        return cursor.rowcount == 1
 
 
 async def _forget_if_settings_changed(connection: aiosqlite.Connection, excerpt_chars: int) -> None:

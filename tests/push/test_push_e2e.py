@@ -29,7 +29,8 @@ GROUP = -100777
 
 
 def post(title: str, *, date: str = "2025-11-20T10:00:00+08:00", tags: str = "[LLM]") -> str:
-    return f"---\ntitle: {title}\ndate: {date}\ntags: {tags}\n---\n\n新文章正文，讲 Self-supervised。\n"
+    header = f"---\ntitle: {title}\ndate: {date}\ntags: {tags}\n---\n\n"
+    return header + "新文章正文，讲 Self-supervised。\n"
 
 
 @dataclass

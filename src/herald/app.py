@@ -26,7 +26,9 @@ class App:
     database: Database
     reader: ReaderService
 
-    async def sync(self, progress: ProgressCallback | None = None) -> SyncReport:
+    async def sync(
+        self, progress: ProgressCallback | None = None, *, only: set[str] | None = None
+    ) -> SyncReport:
         if not self.config.content.dir.is_dir():
             raise FileNotFoundError(f"content folder not found: {self.config.content.dir}")
         report = await sync(
@@ -35,6 +37,7 @@ class App:
             excerpt_chars=self.config.content.excerpt_chars,
             progress=progress,
             on_publish=plan_deliveries,
+            only=only,
         )
         for path, reason in report.failed.items():
             log.warning("skipped %s: %s", path, reason)

@@ -149,3 +149,25 @@ async def test_many_files_are_parsed_in_a_process_pool_with_the_same_result(
     assert seen[-1] == (230, 230)
     found = await PostQueries(database).search("显存", now=NOW, offset=0, limit=5)
     assert found is not None and found.total == 230
+
+
+async def test_targeted_sync_touches_only_the_named_paths(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    for name in ("a.md", "b.md", "c.md"):
+        write_post(name, "body", title=name.upper(), date="2025-01-01", slug=name[0])
+    await run_sync(database, content_dir)
+    write_post("a.md", "new body", title="A2", date="2025-01-01", slug="a")
+    write_post("b.md", "also changed, but not named", title="B2", date="2025-01-01", slug="b")
+    (content_dir / "c.md").unlink()
+    write_post("d.md", "steals a slug", title="D", date="2025-01-01", slug="b")
+    report = await sync(
+        database, content_dir, excerpt_chars=350, now=NOW, only={"a.md", "c.md", "d.md"}
+    )
+    assert (report.updated, report.removed, report.added) == (["a.md"], ["c.md"], [])
+    assert report.failed == {"d.md": "duplicate slug 'b' (already used by b.md)"}
+    queries = PostQueries(database)
+    b = await queries.by_slug("b", now=NOW)
+    assert b is not None and b.summary.title == "B.MD"  # b.md was not looked at
+    full = await run_sync(database, content_dir)
+    assert full.updated == ["b.md"]

@@ -29,7 +29,10 @@ async def run_push(app: App, messengers: list[Messenger], stop: asyncio.Event) -
         if report.published:
             dispatcher.wake()
 
-    watcher = ContentWatcher(app.config.content.dir, app.sync, synced)
+    async def resync(only: set[str] | None) -> SyncReport:
+        return await app.sync(only=only)
+
+    watcher = ContentWatcher(app.config.content.dir, resync, synced)
     async with asyncio.TaskGroup() as group:
         group.create_task(watcher.run(stop))
         group.create_task(scheduler.run(stop))

@@ -13,8 +13,10 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from watchfiles import awatch
+from watchfiles import Change, awatch
 
+from herald.content.loader import SUFFIXES
+from herald.core.media import IMAGE_SUFFIXES
 from herald.push.waiting import first_of
 from herald.store.database import Database
 from herald.store.outbox import plan_deliveries
@@ -30,12 +32,26 @@ class ContentWatcher:
     def __init__(
         self,
         root: Path,
-        resync: Callable[[], Awaitable[SyncReport]],
+        resync: Callable[[set[str] | None], Awaitable[SyncReport]],
         on_synced: Callable[[SyncReport], None],
     ) -> None:
         self.root = root
         self.resync = resync
         self.on_synced = on_synced
+
+    def changed_posts(self, changes: set[tuple[Change, str]]) -> set[str] | None:
+        """Relative paths of the changed posts, or None (sync everything) when something
+        else changed — a folder moved or deleted, say, hides which posts went with it."""
+        root = self.root.resolve()
+        paths = set()
+        for _, changed in changes:
+            path = Path(changed).resolve()
+            if path.suffix.lower() not in SUFFIXES or not path.is_relative_to(root):
+                if path.suffix.lower() in IMAGE_SUFFIXES:
+                    continue  # an image changed: no post did
+                return None
+            paths.add(path.relative_to(root).as_posix())
+        return paths
 
     async def run(self, stop: asyncio.Event) -> None:
         async for changes in awatch(
@@ -43,7 +59,7 @@ class ContentWatcher:
         ):
             log.debug("content changed: %d path(s)", len(changes))
             try:
-                report = await self.resync()
+                report = await self.resync(self.changed_posts(changes))
             except Exception:
                 log.exception("re-sync after a content change failed; will retry on the next")
                 continue

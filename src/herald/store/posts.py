@@ -93,7 +93,12 @@ class PostQueries:
         if expression is None:
             return None
         params = {"now": now, "match": expression, "limit": limit, "offset": offset}
-        join = "FROM posts_fts f JOIN posts p ON p.id = f.rowid WHERE posts_fts MATCH :match AND "
+        # CROSS JOIN fixes the loop order: walk the FTS matches, look each post up by id.
+        # Left to itself SQLite scans every visible post and runs the MATCH once per post.
+        join = (
+            "FROM posts_fts f CROSS JOIN posts p ON p.id = f.rowid "
+            "WHERE posts_fts MATCH :match AND "
+        )
         total = await self._scalar(f"SELECT count(*) {join}{_VISIBLE}", params)
         rows = await self._rows(
             f"SELECT {_SUMMARY_COLUMNS} {join}{_VISIBLE} "

@@ -2,8 +2,9 @@
 
 A file whose size and mtime match what was stored is not even opened; one whose bytes hash
 the same is not parsed; only new and really changed files are parsed, on every core when
-there are many.  Everything a sync writes lands in one transaction, so readers never see a
-half-synced knowledge base and a crash leaves the previous state intact.
+there are many.  Parsed batches stream into the database while later ones are still being
+parsed, a few statements per batch, all in one transaction: readers never see a half-synced
+knowledge base and a crash leaves the previous state intact.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiosqlite
 
-from herald.content.loader import discover
+from herald.content.loader import SUFFIXES, discover
 from herald.store.cjk import index_text
 from herald.store.database import Database
 from herald.store.links import link_key
@@ -27,7 +28,7 @@ from herald.store.prepare import Prepared, prepare_batch
 
 PARALLEL_THRESHOLD = 200
 """Below this many files to parse, a process pool costs more than it saves."""
-BATCH_SIZE = 100
+BATCH_SIZE = 200
 
 ProgressCallback = Callable[[int, int], None]
 PublishHook = Callable[[aiosqlite.Connection, Sequence[int]], Awaitable[None]]
@@ -62,43 +63,44 @@ async def sync(
     on_publish: PublishHook | None = None,
     now: float | None = None,
     workers: int | None = None,
+    only: set[str] | None = None,
 ) -> SyncReport:
+    """Sync the whole folder, or with `only` just those relative paths (the watcher knows
+    which files changed, so one edit among 100k costs milliseconds, not a full scan)."""
     started = time.perf_counter()
     report = SyncReport()
     connection = database.connection
     async with database.transaction():
         await _forget_if_settings_changed(connection, excerpt_chars)
-    on_disk = await asyncio.to_thread(_scan, root)
-    known = {
-        row["path"]: row
-        async for row in await connection.execute(
-            "SELECT path, size, mtime_ns, sha256, error FROM sources"
-        )
-    }
+    on_disk = await asyncio.to_thread(_scan, root, only)
+    known = await _known_sources(connection, only)
     jobs: list[tuple[str, str | None]] = []
-    for relpath, (size, mtime_ns) in on_disk.items():
+    for relpath, stat in on_disk.items():
         row = known.get(relpath)
-        retry_duplicate = row is not None and (row["error"] or "").startswith(_DUPLICATE)
-        if row is None or retry_duplicate or (row["size"], row["mtime_ns"]) != (size, mtime_ns):
-            jobs.append((relpath, None if row is None or retry_duplicate else row["sha256"]))
+        retry_duplicate = row is not None and (row[3] or "").startswith(_DUPLICATE)
+        if row is None or retry_duplicate or (row[0], row[1]) != stat:
+            jobs.append((relpath, None if row is None or retry_duplicate else row[2]))
         else:
             report.unchanged += 1
-    prepared = await _prepare_all(root, jobs, excerpt_chars, progress, workers)
-    report.parsed = sum(1 for item in prepared if not item.unchanged)
     removed = sorted(set(known) - set(on_disk))
+    jobs.sort()  # path order decides which of two files keeps a contested slug
 
     async with database.transaction():
         await _remove(connection, removed, report)
-        await _apply(connection, prepared, report)
+        writer = _BatchWriter(connection, report)
+        if jobs:
+            await writer.load_slug_owners({relpath for relpath, _ in jobs}, targeted=only)
+        async for batch in _prepared(root, jobs, excerpt_chars, progress, workers):
+            await writer.write(batch)
+        first_sync = await _mark_synced(connection)
         # A knowledge base loaded for the first time is published silently: subscribers hear
         # about posts that appear later, not about the whole archive at once.
-        first_sync = await _mark_synced(connection)
         hook = None if first_sync else on_publish
         report.published = await publish_due(connection, now=now, on_publish=hook)
     async with connection.execute(
         "SELECT path, error FROM sources WHERE error IS NOT NULL ORDER BY path"
     ) as cursor:
-        report.failed = {row["path"]: row["error"] async for row in cursor}
+        report.failed = {row[0]: row[1] for row in await cursor.fetchall()}
     report.seconds = time.perf_counter() - started
     return report
 
@@ -135,9 +137,32 @@ async def next_scheduled(connection: aiosqlite.Connection) -> int | None:
     return int(row[0]) if row and row[0] is not None else None
 
 
-def _scan(root: Path) -> dict[str, tuple[int, int]]:
+async def _known_sources(
+    connection: aiosqlite.Connection, only: set[str] | None
+) -> dict[str, tuple[int, int, str, str | None]]:
+    sql = "SELECT path, size, mtime_ns, sha256, error FROM sources"
+    if only is None:
+        async with connection.execute(sql) as cursor:
+            rows = list(await cursor.fetchall())  # one thread hop, not one per row
+    else:
+        rows = []
+        paths = sorted(only)
+        for start in range(0, len(paths), 500):
+            chunk = paths[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            async with connection.execute(f"{sql} WHERE path IN ({marks})", chunk) as cursor:
+                rows += await cursor.fetchall()
+    return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
+
+
+def _scan(root: Path, only: set[str] | None = None) -> dict[str, tuple[int, int]]:
     found: dict[str, tuple[int, int]] = {}
-    for path in discover(root):
+    if only is not None:
+        candidates = [root / relpath for relpath in only]
+        paths = [p for p in candidates if p.suffix.lower() in SUFFIXES and p.is_file()]
+    else:
+        paths = discover(root)
+    for path in paths:
         try:
             stat = path.stat()
         except OSError:
@@ -146,36 +171,49 @@ def _scan(root: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-async def _prepare_all(
+async def _prepared(
     root: Path,
     jobs: list[tuple[str, str | None]],
     excerpt_chars: int,
     progress: ProgressCallback | None,
     workers: int | None,
-) -> list[Prepared]:
+) -> AsyncIterator[list[Prepared]]:
+    """Parsed batches in job order, produced ahead by a bounded number of workers."""
     total = len(jobs)
     if progress:
         progress(0, total)
     batches = [jobs[i : i + BATCH_SIZE] for i in range(0, total, BATCH_SIZE)]
-    results: list[Prepared] = []
     processes = workers if workers is not None else (os.cpu_count() or 1)
+    done = 0
     if total < PARALLEL_THRESHOLD or processes <= 1:
         for batch in batches:
-            results.extend(await asyncio.to_thread(prepare_batch, root, batch, excerpt_chars))
+            prepared = await asyncio.to_thread(prepare_batch, root, batch, excerpt_chars)
+            done += len(prepared)
             if progress:
-                progress(len(results), total)
-        return results
+                progress(done, total)
+            yield prepared
+        return
     loop = asyncio.get_running_loop()
     with ProcessPoolExecutor(max_workers=processes) as pool:
-        futures = [
-            loop.run_in_executor(pool, prepare_batch, root, batch, excerpt_chars)
-            for batch in batches
-        ]
-        for future in futures:  # in order, so the result order is deterministic
-            results.extend(await future)
+        ahead: list[asyncio.Future[list[Prepared]]] = []
+        pending = iter(batches)
+
+        def submit(executor: Executor) -> None:
+            batch = next(pending, None)
+            if batch is not None:
+                ahead.append(
+                    loop.run_in_executor(executor, prepare_batch, root, batch, excerpt_chars)
+                )
+
+        for _ in range(processes * 2):  # bounded: memory holds a few batches, not the corpus
+            submit(pool)
+        while ahead:
+            prepared = await ahead.pop(0)
+            submit(pool)
+            done += len(prepared)
             if progress:
-                progress(len(results), total)
-    return results
+                progress(done, total)
+            yield prepared
 
 
 async def _mark_synced(connection: aiosqlite.Connection) -> bool:
@@ -200,120 +238,162 @@ async def _forget_if_settings_changed(connection: aiosqlite.Connection, excerpt_
         )
 
 
-async def _remove(
-    connection: aiosqlite.Connection, paths: Iterable[str], report: SyncReport
-) -> None:
-    for relpath in paths:
-        await _delete_post(connection, relpath)
-        await connection.execute("DELETE FROM sources WHERE path = ?", (relpath,))
-        report.removed.append(relpath)
+async def _remove(connection: aiosqlite.Connection, paths: list[str], report: SyncReport) -> None:
+    if not paths:
+        return
+    ids = await _ids_by_path(connection, paths)
+    await _delete_posts(connection, list(ids.values()))
+    await connection.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in paths])
+    report.removed.extend(paths)
 
 
-async def _delete_post(connection: aiosqlite.Connection, relpath: str) -> bool:
-    async with connection.execute("SELECT id FROM posts WHERE path = ?", (relpath,)) as cursor:
-        row = await cursor.fetchone()
-    if row is None:
-        return False
-    await connection.execute("DELETE FROM posts_fts WHERE rowid = ?", (row[0],))
-    await connection.execute("DELETE FROM posts WHERE id = ?", (row[0],))
-    return True
+async def _ids_by_path(connection: aiosqlite.Connection, paths: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(paths), 500):
+        chunk = paths[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        async with connection.execute(
+            f"SELECT path, id FROM posts WHERE path IN ({marks})", chunk
+        ) as cursor:
+            found.update({row[0]: row[1] for row in await cursor.fetchall()})
+    return found
 
 
-async def _apply(
-    connection: aiosqlite.Connection,
-    prepared: list[Prepared],
-    report: SyncReport,
-) -> None:
-    changing = {item.path for item in prepared if not item.unchanged}
-    slug_owner: dict[str, str] = {}
-    async with connection.execute("SELECT slug, path FROM posts") as cursor:
-        async for row in cursor:
-            if row["path"] not in changing:
-                slug_owner[row["slug"]] = row["path"]
-    for item in sorted(prepared, key=lambda p: p.path):
-        if item.unchanged:
-            await connection.execute(
-                "UPDATE sources SET size = ?, mtime_ns = ? WHERE path = ?",
-                (item.size, item.mtime_ns, item.path),
-            )
-            report.unchanged += 1
-            continue
-        error = item.error
-        if error is None and item.post is not None:
-            owner = slug_owner.get(item.post.slug)
-            if owner is not None and owner != item.path:
-                error = f"{_DUPLICATE} '{item.post.slug}' (already used by {owner})"
-        was_served = await _delete_post_if_failed(connection, item, error)
-        if error is None and item.post is not None:
-            slug_owner[item.post.slug] = item.path
-            existed = await _upsert_post(connection, item)
-            (report.updated if existed else report.added).append(item.path)
-        elif was_served:
-            report.removed.append(item.path)
-        await connection.execute(
+async def _delete_posts(connection: aiosqlite.Connection, ids: list[int]) -> None:
+    if ids:
+        rows = [(post_id,) for post_id in ids]
+        await connection.executemany("DELETE FROM posts_fts WHERE rowid = ?", rows)
+        await connection.executemany("DELETE FROM post_tags WHERE post_id = ?", rows)
+        await connection.executemany("DELETE FROM posts WHERE id = ?", rows)
+
+
+class _BatchWriter:
+    """Writes parsed batches with a few `executemany` calls each, not several per post."""
+
+    def __init__(self, connection: aiosqlite.Connection, report: SyncReport) -> None:
+        self.db = connection
+        self.report = report
+        self.slug_owner: dict[str, str] = {}
+        self.targeted = False
+        self.next_id = 1
+
+    async def load_slug_owners(self, changing: set[str], *, targeted: set[str] | None) -> None:
+        """Who owns each slug, so a second file claiming one is reported, not served."""
+        self.targeted = targeted is not None
+        if not self.targeted:
+            async with self.db.execute("SELECT slug, path FROM posts") as cursor:
+                rows = await cursor.fetchall()
+            self.slug_owner = {row[0]: row[1] for row in rows if row[1] not in changing}
+        async with self.db.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM posts), 0), "
+            "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'max_post_id'), 0))"
+        ) as cursor:
+            row = await cursor.fetchone()
+        self.next_id = (
+            int(row[0] if row else 0) + 1
+        )  # ids are never reused: old buttons stay wrong-proof
+
+    async def write(self, batch: list[Prepared]) -> None:
+        report = self.report
+        unchanged = [item for item in batch if item.unchanged]
+        changed = [item for item in batch if not item.unchanged]
+        report.unchanged += len(unchanged)
+        report.parsed += len(changed)
+        await self.db.executemany(
+            "UPDATE sources SET size = ?, mtime_ns = ? WHERE path = ?",
+            [(item.size, item.mtime_ns, item.path) for item in unchanged],
+        )
+        if not changed:
+            return
+        existing = await _ids_by_path(self.db, [item.path for item in changed])
+        errors: dict[str, str | None] = {}
+        serve: list[tuple[Prepared, int, bool]] = []
+        for item in changed:
+            error = item.error
+            if error is None and item.post is not None:
+                owner = await self._owner(item.post.slug)
+                if owner is not None and owner != item.path:
+                    error = f"{_DUPLICATE} '{item.post.slug}' (already used by {owner})"
+            errors[item.path] = error
+            if error is None and item.post is not None:
+                self.slug_owner[item.post.slug] = item.path
+                post_id = existing.get(item.path)
+                serve.append((item, post_id or self._new_id(), post_id is not None))
+            elif item.path in existing:  # it used to load; now it fails: stop serving it
+                report.removed.append(item.path)
+        stale = [existing[path] for path, error in errors.items() if error and path in existing]
+        await _delete_posts(self.db, stale)
+        await self._upsert(serve)
+        await self.db.executemany(
             "INSERT INTO sources (path, size, mtime_ns, sha256, error) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (path) DO UPDATE SET size = excluded.size, "
             "mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, error = excluded.error",
-            (item.path, item.size, item.mtime_ns, item.sha256, error),
+            [(i.path, i.size, i.mtime_ns, i.sha256, errors[i.path]) for i in changed],
+        )
+        await self.db.execute(
+            "INSERT INTO meta (key, value) VALUES ('max_post_id', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(self.next_id - 1),),
         )
 
+    async def _owner(self, slug: str) -> str | None:
+        if slug not in self.slug_owner and self.targeted:  # one indexed lookup per slug
+            async with self.db.execute("SELECT path FROM posts WHERE slug = ?", (slug,)) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                self.slug_owner[slug] = row[0]
+        return self.slug_owner.get(slug)
 
-async def _delete_post_if_failed(
-    connection: aiosqlite.Connection, item: Prepared, error: str | None
-) -> bool:
-    """A file that used to load but now fails stops being served."""
-    if error is None:
-        return False
-    return await _delete_post(connection, item.path)
+    def _new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
 
-
-async def _upsert_post(connection: aiosqlite.Connection, item: Prepared) -> bool:
-    post = item.post
-    assert post is not None
-    async with connection.execute("SELECT id FROM posts WHERE path = ?", (item.path,)) as cursor:
-        row = await cursor.fetchone()
-    values = (
-        post.slug,
-        link_key(post.slug),
-        post.title,
-        int(post.date.timestamp()),
-        int(post.updated.timestamp()) if post.updated else None,
-        json.dumps(list(post.tags), ensure_ascii=False),
-        post.summary,
-        item.excerpt,
-        post.lang,
-        int(post.draft),
-        post.body,
-    )
-    if row is None:
-        async with connection.execute(
-            "INSERT INTO posts (slug, link_key, title, date, updated, tags, summary, excerpt, "
-            "lang, draft, body, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*values, item.path),
-        ) as cursor:
-            post_id = cursor.lastrowid
-        existed = False
-    else:
-        post_id = row[0]
-        await connection.execute(
-            "UPDATE posts SET slug = ?, link_key = ?, title = ?, date = ?, updated = ?, tags = ?, "
-            "summary = ?, excerpt = ?, lang = ?, draft = ?, body = ? WHERE id = ?",
-            (*values, post_id),
+    async def _upsert(self, serve: list[tuple[Prepared, int, bool]]) -> None:
+        if not serve:
+            return
+        updated_ids = [(post_id,) for _, post_id, existed in serve if existed]
+        await self.db.executemany("DELETE FROM post_tags WHERE post_id = ?", updated_ids)
+        await self.db.executemany("DELETE FROM posts_fts WHERE rowid = ?", updated_ids)
+        rows = []
+        for item, post_id, existed in serve:
+            post = item.post
+            assert post is not None
+            rows.append(
+                (
+                    post_id,
+                    item.path,
+                    post.slug,
+                    link_key(post.slug),
+                    post.title,
+                    int(post.date.timestamp()),
+                    int(post.updated.timestamp()) if post.updated else None,
+                    json.dumps(list(post.tags), ensure_ascii=False),
+                    post.summary,
+                    item.excerpt,
+                    post.lang,
+                    int(post.draft),
+                    post.body,
+                )
+            )
+            (self.report.updated if existed else self.report.added).append(item.path)
+        await self.db.executemany(
+            "INSERT INTO posts (id, path, slug, link_key, title, date, updated, tags, summary, "
+            "excerpt, lang, draft, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, link_key = excluded.link_key, "
+            "title = excluded.title, date = excluded.date, updated = excluded.updated, "
+            "tags = excluded.tags, summary = excluded.summary, excerpt = excluded.excerpt, "
+            "lang = excluded.lang, draft = excluded.draft, body = excluded.body",
+            rows,
         )
-        await connection.execute("DELETE FROM post_tags WHERE post_id = ?", (post_id,))
-        await connection.execute("DELETE FROM posts_fts WHERE rowid = ?", (post_id,))
-        existed = True
-    await connection.executemany(
-        "INSERT OR IGNORE INTO post_tags (post_id, tag, tag_key) VALUES (?, ?, ?)",
-        [(post_id, tag, tag.casefold()) for tag in post.tags],
-    )
-    await connection.execute(
-        "INSERT INTO posts_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",
-        (
-            post_id,
-            index_text(post.title),
-            index_text(" ".join(post.tags)),
-            index_text(item.search_body),
-        ),
-    )
-    return existed
+        served = [(item.post, item.search_body, post_id) for item, post_id, _ in serve if item.post]
+        await self.db.executemany(
+            "INSERT OR IGNORE INTO post_tags (post_id, tag, tag_key) VALUES (?, ?, ?)",
+            [(post_id, tag, tag.casefold()) for post, _, post_id in served for tag in post.tags],
+        )
+        await self.db.executemany(
+            "INSERT INTO posts_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",
+            [
+                (post_id, index_text(post.title), index_text(" ".join(post.tags)), index_text(body))
+                for post, body, post_id in served
+            ],
+        )

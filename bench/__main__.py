@@ -1,0 +1,37 @@
+"""`python -m bench [--sizes 1000,10000,100000] [--calls 500]`: print every figure."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from bench.suite import describe, machine, run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--calls", type=int, default=500, help="samples per latency figure")
+    parser.add_argument(
+        "--no-reference",
+        action="store_true",
+        help="skip the one-core full-parse reference (slow at 100k)",
+    )
+    parser.add_argument("--push", action="store_true", help="also run the push benchmarks")
+    args = parser.parse_args()
+    print(f"# Herald benchmarks — {machine()} — {time.strftime('%Y-%m-%d %H:%M')}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        print(f"\n## {size:,} posts\n")
+        results = run(size, calls=args.calls, reference=not args.no_reference)
+        for key, value in results.items():
+            print(f"- {key}: {describe(value)}", flush=True)
+    if args.push:
+        from bench.push import push_figures
+
+        print("\n## push\n")
+        for key, value in push_figures().items():
+            print(f"- {key}: {describe(value)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""Run as a separate process: open a synced store, re-sync, serve a few hundred requests,
+print the peak resident set size.  Used by bench/suite.py (`peak RSS ...`)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import resource
+import sys
+from pathlib import Path
+
+from herald.content.render import telegram_messages
+from herald.core.service import ReaderService
+from herald.core.views import ArticleView
+from herald.store.database import Database
+from herald.store.sync import sync
+
+
+async def main(db_path: Path, root: Path) -> None:
+    rng = random.Random(2)
+    async with await Database.open(db_path) as database:
+        await sync(database, root, excerpt_chars=350)
+        reader = ReaderService(database)
+        async with database.connection.execute("SELECT count(*) FROM posts") as cursor:
+            count = (await cursor.fetchone())[0]  # type: ignore[index]
+        for _ in range(300):
+            await reader.latest(rng.randint(1, max(1, count // 5)), lang="zh")
+            await reader.search(rng.choice(["显存", "gradient", "注意力"]), lang="zh")
+            article = await reader.article(f"post-{rng.randrange(count)}", lang="zh")
+            if isinstance(article, ArticleView):
+                telegram_messages(article.document)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of a serving process (MB) {peak:.1f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2])))

@@ -1,0 +1,155 @@
+"""The benchmark suite: every figure of BENCHMARKS.md, for one corpus size.
+
+Each step uses Herald's real code paths (sync, the reader service, renderers, the
+dispatcher, python-telegram-bot against the fake Bot API server) on a real SQLite file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import post_text, write_corpus
+from bench.timing import Percentiles, repeat
+from herald.adapters.telegram_adapter.format import feed_message
+from herald.content.loader import discover, read_post
+from herald.content.markdown import parse_markdown
+from herald.content.post import Post
+from herald.content.render import (
+    discord_messages,
+    excerpt,
+    plain_text,
+    search_text,
+    telegram_messages,
+)
+from herald.core.service import ReaderService
+from herald.core.views import ArticleView, FeedPage
+from herald.store.database import Database
+from herald.store.sync import sync
+
+SEARCHES = {
+    "Chinese two-character word (显存)": "显存",
+    "Chinese phrase (检查点)": "检查点",
+    "English word (gradient)": "gradient",
+    "no hit (量子纠缠)": "量子纠缠",
+}
+
+
+def full_parse_one_core(root: Path, paths: list[Path]) -> float:
+    """The reference: read and render every post every way, on one core."""
+    started = time.perf_counter()
+    for path in paths:
+        post = read_post(root, path)
+        assert isinstance(post, Post)
+        document = parse_markdown(post.body)
+        excerpt(document, lang=post.lang)
+        search_text(document)
+        telegram_messages(document)
+        discord_messages(document)
+        plain_text(document)
+    return time.perf_counter() - started
+
+
+async def sync_figures(root: Path, db_path: Path, results: dict[str, Any]) -> None:
+    async with await Database.open(db_path) as database:
+        cold = await sync(database, root, excerpt_chars=350)
+        results["cold sync"] = cold.seconds
+        results["posts loaded"] = len(cold.added)
+        again = await sync(database, root, excerpt_chars=350)
+        results["re-sync, nothing changed"] = again.seconds
+        assert again.parsed == 0
+        name = post_text(7)[0]
+        changed = root / name
+        changed.write_text(changed.read_text(encoding="utf-8") + "\n一处修改。\n", encoding="utf-8")
+        one = await sync(database, root, excerpt_chars=350)
+        assert one.updated == [name]
+        results["sync after changing 1 file, full scan (herald sync)"] = one.seconds
+        changed.write_text(changed.read_text(encoding="utf-8") + "\n又一处。\n", encoding="utf-8")
+        watched = await sync(database, root, excerpt_chars=350, only={name})
+        assert watched.updated == [name]
+        results["sync after changing 1 file, as the watcher does (path known)"] = watched.seconds
+
+
+async def read_figures(db_path: Path, count: int, calls: int, results: dict[str, Any]) -> None:
+    rng = random.Random(1)
+    async with await Database.open(db_path) as database:
+        reader = ReaderService(database, page_size=5, timezone="Asia/Shanghai")
+        pages = max(1, count // 5)
+
+        async def page(_: int) -> None:
+            reply = await reader.latest(rng.randint(1, pages), lang="zh")
+            assert isinstance(reply, FeedPage)
+            feed_message(reply)
+
+        results["/latest page render"] = await repeat(page, calls)
+
+        async def article(_: int) -> None:
+            reply = await reader.article(f"post-{rng.randrange(count)}", lang="zh")
+            assert isinstance(reply, ArticleView)
+            telegram_messages(reply.document)
+
+        results["article render"] = await repeat(article, max(10, calls // 2))
+        for label, query in SEARCHES.items():
+            results[f"search: {label}"] = await repeat(
+                lambda _, q=query: reader.search(q, lang="zh"),
+                calls,  # type: ignore[misc]
+            )
+
+
+def rss_probe(db_path: Path, root: Path) -> dict[str, float]:
+    """Peak RSS of a fresh process that opens the store, re-syncs and serves requests."""
+    script = Path(__file__).with_name("rss_probe.py")
+    output = subprocess.run(
+        [sys.executable, str(script), str(db_path), str(root)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    ).stdout
+    label, value = output.strip().rsplit(" ", 1)
+    return {label: float(value)}
+
+
+def run(
+    count: int, *, calls: int, seed: int = 0, workdir: Path | None = None, reference: bool = True
+) -> dict[str, Any]:
+    results: dict[str, Any] = {"posts": count}
+    base = Path(tempfile.mkdtemp(prefix=f"herald-bench-{count}-", dir=workdir))
+    try:
+        root = base / "content"
+        started = time.perf_counter()
+        results["corpus bytes"] = write_corpus(root, count, seed)
+        results["corpus write"] = time.perf_counter() - started
+        paths = discover(root)
+        if reference:
+            results["full parse, one core (reference)"] = full_parse_one_core(root, paths)
+        db_path = base / "herald.db"
+        asyncio.run(sync_figures(root, db_path, results))
+        peak_sync = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        results["peak RSS of the bench process after cold sync (MB)"] = peak_sync
+        asyncio.run(read_figures(db_path, count, calls, results))
+        results.update(rss_probe(db_path, root))
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    return results
+
+
+def describe(value: object) -> str:
+    if isinstance(value, Percentiles):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.3f} s" if value < 1000 else f"{value:.0f}"
+    return str(value)
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, {sys.platform}"

@@ -29,7 +29,8 @@ _SCAN = re.compile(
         |\\\((?:(?!\n[ \t]*\n).)+?\\\)|\\\[(?:(?!\n[ \t]*\n).)+?\\\])
     | (?P<figure>\{%-?\s*include\s+figure\.\w+\s(?P<attrs>(?:[^%]|%(?!\}))*?)-?%\})
     | (?P<twitter>\{%-?\s*twitter\s+(?P<tweet>\S+?)\s*-?%\})
-    | (?P<line>^[ \t]*\{%(?:[^%]|%(?!\}))*%\}[ \t]*(?:\n|\Z))
+    | (?P<line>^[ \t]*\{%(?!-?\s*(?:include\s+figure|twitter|highlight|mermaid|comment)\b)
+        (?:[^%]|%(?!\}))*%\}[ \t]*(?:\n|\Z))
     | (?P<tag>\{%(?:[^%]|%(?!\}))*%\}|\{\{(?:[^}]|\}(?!\}))*\}\})
     """,
     re.S | re.M | re.X,

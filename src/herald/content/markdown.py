@@ -1,21 +1,21 @@
 """Markdown → Document, once per post, with markdown-it-py and mdit-py-plugins.
 
-CommonMark plus tables, strikethrough, footnotes and `$…$` / `$$…$$` math (also `$$…$$`
-used inline, as many blogs do).  Jekyll's Liquid tags are resolved first, since real posts
-carry them: `{% highlight %}` becomes a fenced block, `{% include figure… path=… %}` an
-image, anything else disappears rather than leaking into a card.
+CommonMark plus tables, strikethrough, footnotes and math: `$…$`, `$$…$$` (also used
+inline, as many blogs do) and MathJax's `\\(…\\)` / `\\[…\\]`, which notes pasted from
+chat assistants are full of.  Jekyll's Liquid is resolved first (`herald.content.liquid`);
+raw HTML keeps its text and images (`herald.content.rawhtml`); distill's `<d-footnote>`
+becomes a real footnote and `<d-cite>` disappears.
 """
 
 from __future__ import annotations
 
-import html
 import re
-from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.texmath import texmath_plugin
 
 from herald.content.document import (
     Block,
@@ -25,6 +25,7 @@ from herald.content.document import (
     Emph,
     Footnote,
     FootnoteRef,
+    Footnotes,
     Heading,
     HtmlBlock,
     Image,
@@ -42,222 +43,282 @@ from herald.content.document import (
     Table,
     Text,
 )
+from herald.content.liquid import resolve_liquid
+from herald.content.rawhtml import (
+    CITATION,
+    SILENT,
+    VOID,
+    attributes,
+    html_content,
+    is_element,
+    tag_of,
+    without_citations,
+)
 
 _PARSER = (
     MarkdownIt("commonmark")
     .enable(["table", "strikethrough"])
     .use(dollarmath_plugin, double_inline=True, allow_digits=False)
+    .use(texmath_plugin, delimiters="brackets")
     .use(footnote_plugin)
 )
-
-_HIGHLIGHT = re.compile(
-    r"\{%-?\s*highlight\s+(\w[\w+-]*)[^%]*-?%\}\n?(.*?)\{%-?\s*endhighlight\s*-?%\}", re.S
-)
-_FIGURE = re.compile(r"^[ \t]*\{%-?\s*include\s+figure\.\w+\s+([^%]*)-?%\}[ \t]*$", re.M)
-_ATTRIBUTE = re.compile(r"(\w+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_LIQUID_LINE = re.compile(r"^[ \t]*\{%.*?%\}[ \t]*$\n?", re.M)
-_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
-_DROPPED_ELEMENTS = re.compile(
-    r"<(script|style|iframe|d-cite|d-bibliography|d-article)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
-    re.S | re.I,
-)
-
-
 _LANGUAGE = re.compile(r"[^\w+#.-]")
-_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
-_HTML_ELEMENTS = frozenset(
-    (
-        "a abbr address area article aside audio b bdi bdo blockquote body br button canvas "
-        "caption center cite code col colgroup data dd del details dfn dialog div dl dt em "
-        "embed fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr "
-        "html i iframe img input ins kbd label legend li link main map mark math meta meter nav "
-        "noscript object ol optgroup option output p param picture pre progress q rp rt ruby s "
-        "samp script section select small source span strike strong style sub summary sup svg "
-        "table tbody td template textarea tfoot th thead time title tr track tt u ul var video "
-        "wbr "
-    ).split()
-)
+_PAIRED = frozenset({"a", "d-footnote", *SILENT})
+"""Inline elements whose content needs the element: a link, a footnote, or silence."""
 
 
 def parse_markdown(text: str) -> Document:
-    tree = SyntaxTreeNode(_PARSER.parse(_resolve_liquid(_DROPPED_ELEMENTS.sub("", text))))
-    return Document(_blocks(tree.children))
+    """The post's Markdown body as a Document; never raises on odd input."""
+    tokens = _PARSER.parse(resolve_liquid(text), {})
+    return _Converter().document(SyntaxTreeNode(tokens))
 
 
-def _resolve_liquid(text: str) -> str:
-    if "{%" not in text and "{{" not in text:
-        return text
-    text = _HIGHLIGHT.sub(lambda m: f"\n```{m[1]}\n{m[2].rstrip()}\n```\n", text)
-
-    def figure(match: re.Match[str]) -> str:
-        attributes = {
-            m[1]: m[2] if m[2] is not None else m[3] for m in _ATTRIBUTE.finditer(match[1])
-        }
-        path = attributes.get("path") or attributes.get("url")
-        if not path:
-            return ""
-        alt = (attributes.get("caption") or attributes.get("alt") or "").replace("]", ")")
-        return f"\n![{alt}]({path.replace(' ', '%20')})\n"
-
-    text = _FIGURE.sub(figure, text)
-    text = _LIQUID_LINE.sub("", text)
-    return _LIQUID.sub("", text)
+def parse_inline(text: str) -> tuple[Inline, ...]:
+    """Markdown with inline syntax only (a frontmatter summary): `1.` or `-` stay text."""
+    tokens = _PARSER.parseInline(resolve_liquid(text), {})
+    return _Converter().inline_children(SyntaxTreeNode(tokens))
 
 
-def _blocks(nodes: list[SyntaxTreeNode]) -> tuple[Block, ...]:
-    blocks: list[Block] = []
-    for node in nodes:
-        block = _block(node)
-        if block is not None:
-            blocks.append(block)
-    return tuple(blocks)
+class _Converter:
+    """One parse's state: footnotes are numbered in order of first reference, whatever
+    their syntax, and distill footnotes collected for the end of the document."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[object, str] = {}
+        self.notes: dict[str, Footnote] = {}
+
+    def document(self, tree: SyntaxTreeNode) -> Document:
+        blocks = self.blocks(tree.children)
+        if self.notes:
+            ordered = sorted(self.notes.values(), key=lambda note: int(note.label))
+            blocks = (*blocks, Footnotes(tuple(ordered)))
+        return Document(blocks)
+
+    def number(self, key: object) -> str:
+        return self.numbers.setdefault(key, str(len(self.numbers) + 1))
+
+    # -- blocks ------------------------------------------------------------------------
+
+    def blocks(self, nodes: list[SyntaxTreeNode]) -> tuple[Block, ...]:
+        return tuple(block for node in nodes for block in self.block(node))
+
+    def block(self, node: SyntaxTreeNode) -> list[Block]:
+        kind = node.type
+        if kind == "paragraph":
+            return _promote_display_math(self.inline_children(node))
+        if kind == "heading":
+            return [Heading(int(node.tag[1:]), self.inline_children(node))]
+        if kind in ("fence", "code_block"):
+            words = (node.info or "").split()
+            lang = _LANGUAGE.sub("", words[0])[:30] if words else ""
+            return [CodeBlock(lang, node.content.rstrip("\n"))]
+        if kind in ("math_block", "math_block_label", "math_block_eqno"):
+            return _math_block(node.content)
+        if kind in ("bullet_list", "ordered_list"):
+            start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
+            items = tuple(self.blocks(item.children) for item in node.children)
+            return [ListBlock(kind == "ordered_list", start, items)]
+        if kind == "blockquote":
+            return [Quote(self.blocks(node.children))]
+        if kind == "table":
+            return [self.table(node)]
+        if kind == "hr":
+            return [Rule()]
+        if kind == "html_block":
+            return [block for part in html_content(node.content) for block in _html_part(part)]
+        if kind == "footnote_block":
+            for child in node.children:
+                label = self.number(("md", child.meta.get("id")))
+                self.notes[label] = Footnote(label, self.blocks(child.children))
+        return []
+
+    def table(self, node: SyntaxTreeNode) -> Table:
+        header: tuple[tuple[Inline, ...], ...] = ()
+        rows: list[tuple[tuple[Inline, ...], ...]] = []
+        for section in node.children:
+            for row in section.children:
+                cells = tuple(self.inline_children(cell) for cell in row.children)
+                if section.type == "thead":
+                    header = cells
+                else:
+                    rows.append(cells)
+        return Table(header, tuple(rows))
+
+    # -- inlines -----------------------------------------------------------------------
+
+    def inline_children(self, node: SyntaxTreeNode) -> tuple[Inline, ...]:
+        inlines: list[Inline] = []
+        for child in node.children:
+            if child.type == "inline":
+                inlines.extend(self.inlines(child.children))
+        return tuple(inlines)
+
+    def inlines(self, nodes: list[SyntaxTreeNode]) -> list[Inline]:
+        result: list[Inline] = []
+        index = 0
+        while index < len(nodes):
+            node = nodes[index]
+            if node.type == "html_inline":
+                index = self.html_inline(nodes, index, result)
+                continue
+            result.extend(self.inline(node))
+            index += 1
+        return without_citations(result) if CITATION in result else result
+
+    def inline(self, node: SyntaxTreeNode) -> list[Inline]:
+        kind = node.type
+        if kind == "text":
+            return [Text(node.content)] if node.content else []
+        if kind in ("softbreak", "hardbreak"):
+            return [LineBreak(hard=kind == "hardbreak")]
+        if kind == "code_inline":
+            return [Code(node.content)]
+        if kind in ("math_inline", "math_inline_double"):
+            tex = " ".join(node.content.split())
+            return [Math(tex, display=kind == "math_inline_double")] if tex else []
+        if kind == "em":
+            return [Emph(tuple(self.inlines(node.children)))]
+        if kind == "strong":
+            return [Strong(tuple(self.inlines(node.children)))]
+        if kind == "s":
+            return [Strike(tuple(self.inlines(node.children)))]
+        if kind == "link":
+            return [Link(str(node.attrs.get("href", "")), tuple(self.inlines(node.children)))]
+        if kind == "image":
+            alt = " ".join(_plain(node).split())
+            return [Image(str(node.attrs.get("src", "")), alt)]
+        if kind == "footnote_ref":
+            return [FootnoteRef(self.number(("md", node.meta.get("id"))))]
+        return self.inlines(node.children)
+
+    def html_inline(self, nodes: list[SyntaxTreeNode], index: int, out: list[Inline]) -> int:
+        """Consume one inline HTML tag (with its content, for paired elements)."""
+        markup = nodes[index].content
+        tag = tag_of(markup)
+        if tag is None:  # a comment, a processing instruction, a declaration
+            return index + 1
+        name, closing = tag
+        if not _is_markup(nodes, index, name, closing):
+            out.append(Text(markup))  # `List<int>`, `<T>`, `<s>`, a lone `<video>`: text
+            return index + 1
+        if name == "br" and not closing:
+            out.append(LineBreak(hard=True))
+        elif name == "img" and not closing:
+            values = attributes(markup)
+            if values.get("src"):
+                out.append(Image(values["src"], " ".join(values.get("alt", "").split())))
+        elif name in _PAIRED and not closing:
+            end = _closing(nodes, index, name)
+            if end is not None:
+                inner = self.inlines(nodes[index + 1 : end])
+                if name == "a":
+                    href = attributes(markup).get("href", "")
+                    out.extend([Link(href, tuple(inner))] if href else inner)
+                elif name == "d-cite":
+                    out.append(CITATION)
+                elif name == "d-footnote" and inner:
+                    label = self.number(object())  # each distill footnote is its own
+                    self.notes[label] = Footnote(label, (Paragraph(tuple(inner)),))
+                    out.append(FootnoteRef(label))
+                return end + 1
+        return index + 1
 
 
-def _block(node: SyntaxTreeNode) -> Block | None:
-    kind = node.type
-    if kind == "paragraph":
-        inlines = _inline_children(node)
-        return Paragraph(inlines) if inlines else None
-    if kind == "heading":
-        return Heading(int(node.tag[1:]), _inline_children(node))
-    if kind in ("fence", "code_block"):
-        words = (node.info or "").split()
-        lang = _LANGUAGE.sub("", words[0])[:30] if words else ""
-        return CodeBlock(lang, node.content.rstrip("\n"))
-    if kind in ("math_block", "math_block_label"):
-        return MathBlock(node.content.strip())
-    if kind in ("bullet_list", "ordered_list"):
-        start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
-        items = tuple(_blocks(item.children) for item in node.children)
-        return ListBlock(kind == "ordered_list", start, items)
-    if kind == "blockquote":
-        return Quote(_blocks(node.children))
-    if kind == "table":
-        return _table(node)
-    if kind == "hr":
-        return Rule()
-    if kind == "html_block":
-        text = html_to_text(node.content)
-        return HtmlBlock(text) if text.strip() else None
-    if kind == "footnote_block":
-        notes = [
-            Footnote(str(child.meta.get("label", "")), _blocks(child.children))
-            for child in node.children
-        ]
-        return ListBlock(False, 1, tuple((note,) for note in notes)) if notes else None
+_PREAMBLE = re.compile(
+    r"\s*\\(?:def|g?let|(?:re)?newcommand|providecommand|definecolor|DeclareMathOperator)\b"
+)
+_DISPLAY = re.compile(r"\s*(?:\$\$((?:(?!\$\$).)*)\$\$|\\\[((?:(?!\\\]).)*)\\\])\s*", re.S)
+
+
+def _math_block(tex: str) -> list[Block]:
+    """Display math, unless it is a preamble of macro definitions, which shows nothing."""
+    tex = tex.strip()
+    return [MathBlock(tex)] if tex and not _PREAMBLE.match(tex) else []
+
+
+def _html_part(part: str | Image) -> list[Block]:
+    """A piece of raw HTML: an image, display math (MathJax reads it in HTML too), text."""
+    if isinstance(part, Image):
+        return [Paragraph((part,))]
+    display = _DISPLAY.fullmatch(part)
+    if display:
+        return _math_block(display.group(1) or display.group(2) or "")
+    return [HtmlBlock(part)]
+
+
+def _is_markup(nodes: list[SyntaxTreeNode], index: int, name: str, closing: bool) -> bool:
+    """Whether an inline `<name>` is HTML rather than prose that looks like it.
+
+    Custom elements (`d-cite`) and void ones (`br`, `img`) always are; `<s>` never is (in
+    ML notes it is the sentence-start token, and Markdown has `~~`); any other element
+    only when its partner tag is there too, so a lone `<video>` or `</image>` token stays.
+    """
+    if "-" in name or name in VOID:
+        return True
+    if not is_element(name) or name == "s":
+        return False
+    partner = _partner(nodes, index, name, -1 if closing else 1)
+    return partner is not None
+
+
+def _closing(nodes: list[SyntaxTreeNode], start: int, name: str) -> int | None:
+    """Index of the sibling closing tag that matches the element opened at `start`."""
+    return _partner(nodes, start, name, 1)
+
+
+def _partner(nodes: list[SyntaxTreeNode], start: int, name: str, step: int) -> int | None:
+    """The sibling tag that pairs with the one at `start`, searching in direction `step`."""
+    depth = 0
+    stop = len(nodes) if step > 0 else -1
+    for index in range(start + step, stop, step):
+        if nodes[index].type != "html_inline":
+            continue
+        tag = tag_of(nodes[index].content)
+        if tag is None or tag[0] != name:
+            continue
+        if tag[1] == (step < 0):  # another tag of the same kind as the one at `start`
+            depth += 1
+        elif depth == 0:
+            return index
+        else:
+            depth -= 1
     return None
 
 
-def _table(node: SyntaxTreeNode) -> Table:
-    header: tuple[tuple[Inline, ...], ...] = ()
-    rows: list[tuple[tuple[Inline, ...], ...]] = []
-    for section in node.children:
-        for row in section.children:
-            cells = tuple(_inline_children(cell) for cell in row.children)
-            if section.type == "thead":
-                header = cells
-            else:
-                rows.append(cells)
-    return Table(header, tuple(rows))
+def _promote_display_math(inlines: tuple[Inline, ...]) -> list[Block]:
+    """A paragraph, split where `$$…$$` stands on its own lines: that is a display block.
+
+    Authors often write display math with no blank line around it, which CommonMark
+    reads as one paragraph; mid-sentence `$$…$$` stays inline.
+    """
+    blocks: list[Block] = []
+    current: list[Inline] = []
+    for index, node in enumerate(inlines):
+        before = inlines[index - 1] if index else None
+        after = inlines[index + 1] if index + 1 < len(inlines) else None
+        alone = (before is None or isinstance(before, LineBreak)) and (
+            after is None or isinstance(after, LineBreak)
+        )
+        if isinstance(node, Math) and node.display and alone:
+            _flush_paragraph(current, blocks)
+            blocks.append(MathBlock(node.tex))
+        elif isinstance(node, LineBreak) and not current and blocks:
+            continue  # the break right after a promoted block
+        else:
+            current.append(node)
+    _flush_paragraph(current, blocks)
+    return blocks
 
 
-def _inline_children(node: SyntaxTreeNode) -> tuple[Inline, ...]:
-    inlines: list[Inline] = []
-    for child in node.children:
-        if child.type == "inline":
-            inlines.extend(_inlines(child.children))
-    return tuple(inlines)
-
-
-def _inlines(nodes: list[SyntaxTreeNode]) -> list[Inline]:
-    result: list[Inline] = []
-    for node in nodes:
-        kind = node.type
-        if kind == "text":
-            result.append(Text(node.content))
-        elif kind == "softbreak":
-            result.append(LineBreak(hard=False))
-        elif kind == "hardbreak":
-            result.append(LineBreak(hard=True))
-        elif kind == "code_inline":
-            result.append(Code(node.content))
-        elif kind in ("math_inline", "math_inline_double"):
-            result.append(Math(node.content.strip()))
-        elif kind == "em":
-            result.append(Emph(tuple(_inlines(node.children))))
-        elif kind == "strong":
-            result.append(Strong(tuple(_inlines(node.children))))
-        elif kind == "s":
-            result.append(Strike(tuple(_inlines(node.children))))
-        elif kind == "link":
-            result.append(Link(str(node.attrs.get("href", "")), tuple(_inlines(node.children))))
-        elif kind == "image":
-            alt = "".join(_plain(child) for child in node.children)
-            result.append(Image(str(node.attrs.get("src", "")), alt))
-        elif kind == "footnote_ref":
-            result.append(FootnoteRef(str(node.meta.get("label", ""))))
-        elif kind == "html_inline":
-            name = _TAG_NAME.match(node.content)
-            tag = name.group(1).lower() if name else ""
-            if tag == "br":
-                result.append(LineBreak(hard=True))
-            elif not (tag in _HTML_ELEMENTS or "-" in tag or node.content.startswith("<!--")):
-                result.append(Text(node.content))  # `List<int>`: the author meant the text
-        elif node.children:
-            result.extend(_inlines(node.children))
-    return result
+def _flush_paragraph(current: list[Inline], blocks: list[Block]) -> None:
+    while current and isinstance(current[-1], LineBreak):
+        current.pop()
+    if current:
+        blocks.append(Paragraph(tuple(current)))
+    current.clear()
 
 
 def _plain(node: SyntaxTreeNode) -> str:
-    if node.type in ("text", "code_inline"):
+    if node.type in ("text", "code_inline", "math_inline", "math_inline_double"):
         return node.content
     return "".join(_plain(child) for child in node.children)
-
-
-class _TextOfHtml(HTMLParser):
-    _BREAKS = frozenset(
-        {
-            "p",
-            "div",
-            "br",
-            "li",
-            "tr",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "figure",
-            "figcaption",
-            "details",
-            "summary",
-            "blockquote",
-            "table",
-        }
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._BREAKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._BREAKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def html_to_text(markup: str) -> str:
-    """Readable text of an HTML fragment; tags go, entities are decoded, text stays."""
-    parser = _TextOfHtml()
-    parser.feed(markup)
-    parser.close()
-    text = html.unescape("".join(parser.parts))
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    return "\n".join(line for line in lines if line)

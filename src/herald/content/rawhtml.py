@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from herald.content.document import Image
+from herald.content.document import Image, Inline, Text
 
 ELEMENTS = frozenset(
     """a abbr address area article aside audio b bdi bdo blockquote body br button canvas
@@ -28,6 +28,7 @@ SILENT = frozenset(
 )
 """Elements whose content is never prose (code to run, styling, embeds, citation keys)."""
 
+VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _BREAKS = frozenset(
     """p div br li tr h1 h2 h3 h4 h5 h6 figure figcaption details summary blockquote table
     pre ul ol dl dt dd hr section article aside header footer""".split()
@@ -74,10 +75,9 @@ class _Reader(HTMLParser):
         self.silent: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in SILENT:
-            self.silent.append(tag)
-        elif self.silent:
-            return
+        if self.silent or tag in SILENT or _hidden(attrs):
+            if tag not in VOID:
+                self.silent.append(tag)
         elif tag == "img":
             values = {name: value or "" for name, value in attrs}
             if values.get("src"):
@@ -90,13 +90,13 @@ class _Reader(HTMLParser):
             self.parts.append(" (")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in SILENT:
+        if not self.silent and tag not in SILENT:
             self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
         if self.silent:
-            if tag == self.silent[-1]:
-                self.silent.pop()
+            if tag in self.silent:
+                del self.silent[len(self.silent) - 1 - self.silent[::-1].index(tag) :]
             return
         if tag in _BREAKS:
             self.parts.append("\n")
@@ -108,6 +108,13 @@ class _Reader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.silent:
             self.parts.append(data)
+
+
+def _hidden(attrs: list[tuple[str, str | None]]) -> bool:
+    """`hidden`, or `style="display: none"`: content the page itself never shows."""
+    values = dict(attrs)
+    style = (values.get("style") or "").replace(" ", "").lower()
+    return "hidden" in values or "display:none" in style
 
 
 def html_content(markup: str) -> list[str | Image]:
@@ -144,3 +151,33 @@ def html_to_text(markup: str) -> str:
     """Just the readable text of an HTML fragment (images contribute their alt text)."""
     texts = (part if isinstance(part, str) else part.alt for part in html_content(markup))
     return "\n".join(text for text in texts if text)
+
+
+CITATION = Text("\x00citation")
+"""Where a `<d-cite>` stood, until `without_citations` tidies the text around it."""
+_SEPARATOR = frozenset(" ,;")
+
+
+def without_citations(inlines: list[Inline]) -> list[Inline]:
+    """Drop citation marks with the space before them and the `, ` between them, so
+    `productivity <d-cite>, <d-cite>.` reads `productivity.`, not `productivity , .`"""
+    out: list[Inline] = []
+    after_citation = False
+    for index, node in enumerate(inlines):
+        if node is CITATION:
+            following = inlines[index + 1] if index + 1 < len(inlines) else None
+            word_follows = isinstance(following, Text) and following.text[:1].isalnum()
+            previous = out[-1] if out else None
+            if isinstance(previous, Text) and not word_follows:
+                kept = previous.text.rstrip()
+                if after_citation and set(kept) <= _SEPARATOR:
+                    kept = ""
+                if kept != previous.text:
+                    out.pop()
+                    out.extend([Text(kept)] if kept else [])
+            after_citation = True
+            continue
+        out.append(node)
+        if not (isinstance(node, Text) and set(node.text) <= _SEPARATOR):
+            after_citation = False
+    return out

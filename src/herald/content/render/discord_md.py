@@ -1,14 +1,13 @@
 """Document → Discord Markdown, split into messages of at most 2000 characters.
 
 Plain text is escaped so it renders literally (bare URLs are left alone so they still
-link); a code fence cut across messages is closed and re-opened with its language.
+link), and mentions in it are defused so an article can never ping `@everyone`; a code
+fence cut across messages is closed and re-opened with its language.
 """
 
 from __future__ import annotations
 
 import re
-
-import regex
 
 from herald.content.document import (
     Block,
@@ -16,8 +15,8 @@ from herald.content.document import (
     CodeBlock,
     Document,
     Emph,
-    Footnote,
     FootnoteRef,
+    Footnotes,
     Heading,
     HtmlBlock,
     Image,
@@ -35,35 +34,43 @@ from herald.content.document import (
     Table,
     Text,
 )
-from herald.content.render.text import aligned_table, inline_text, math_unicode
+from herald.content.render.split import split_markdown
+from herald.content.render.text import aligned_table, inline_text, math_text
 
-_URL = re.compile(r"https?://\S+")
+_URL = re.compile(r"https?://[^\s<>`|]+")
 _SPECIAL = re.compile(r"([\\*_~`|])")
-_LINE_START = re.compile(r"^(\s*)([>#-]|\d+\.)", re.M)
-_GRAPHEME = regex.compile(r"\X")
+_LINE_START = re.compile(r"^([ \t]*)([>#+-]|\d+[.)])", re.M)
+_MENTION = re.compile(r"@(everyone|here)\b|<(?=[@#:]|a:|t:)")
 _FENCE = "```"
-_BROKEN_FENCE = "`\u200b``"
-"""A fence inside code would end the block early; a zero-width space defuses it."""
+_FENCE_INSIDE = re.compile(r"`(?=``)")
+"""A fence inside code would end the block early; zero-width spaces defuse every run."""
 _BROKEN_PAIR = "`\u200b`"
 
 
 def escape(text: str) -> str:
+    """Plain text that Discord shows exactly as written."""
     pieces = []
     last = 0
     for match in _URL.finditer(text):
-        pieces.append(_SPECIAL.sub(r"\\\1", text[last : match.start()]))
+        pieces.append(_prose(text[last : match.start()]))
         pieces.append(match.group())
         last = match.end()
-    pieces.append(_SPECIAL.sub(r"\\\1", text[last:]))
+    pieces.append(_prose(text[last:]))
     return _LINE_START.sub(lambda m: m[1] + "\\" + m[2], "".join(pieces))
 
 
+def _prose(text: str) -> str:
+    escaped = _SPECIAL.sub(r"\\\1", text)
+    return _MENTION.sub(lambda m: f"@\u200b{m[1]}" if m[1] else "\\<", escaped)
+
+
 def _code_span(text: str) -> str:
-    text = text.replace("\n", " ")
+    text = " ".join(text.split("\n"))
+    if not text:
+        return ""
     if "`" not in text:
-        return f"`{text}`" if text else ""
-    safe = text.replace("``", _BROKEN_PAIR)
-    return f"`` {safe} ``"
+        return f"`{text}`"
+    return f"`` {text.replace('``', _BROKEN_PAIR)} ``"
 
 
 def _inline(nodes: tuple[Inline, ...]) -> str:
@@ -74,18 +81,18 @@ def _inline(nodes: tuple[Inline, ...]) -> str:
         elif isinstance(node, Code):
             parts.append(_code_span(node.text))
         elif isinstance(node, Math):
-            parts.append(_code_span(math_unicode(node.tex) or node.tex))
+            parts.append(_code_span(math_text(node.tex)))
         elif isinstance(node, Emph):
-            parts.append(f"*{_inline(node.children)}*")
+            parts.append(_wrap("*", _inline(node.children)))
         elif isinstance(node, Strong):
-            parts.append(f"**{_inline(node.children)}**")
+            parts.append(_wrap("**", _inline(node.children)))
         elif isinstance(node, Strike):
-            parts.append(f"~~{_inline(node.children)}~~")
+            parts.append(_wrap("~~", _inline(node.children)))
         elif isinstance(node, Link):
             label = _inline(node.children) or escape(node.href)
             if node.href.startswith(("http://", "https://")):
-                label = label.replace("]", "\\]")
-                parts.append(f"[{label}](<{node.href}>)")
+                label = label.replace("[", "\\[").replace("]", "\\]")
+                parts.append(f"[{label}](<{_url(node.href)}>)")
             else:
                 parts.append(label)
         elif isinstance(node, Image):
@@ -94,21 +101,31 @@ def _inline(nodes: tuple[Inline, ...]) -> str:
             parts.append("\n" if node.hard else " ")
         elif isinstance(node, FootnoteRef):
             parts.append(f"\\[{node.label}\\]")
-    for index in range(1, len(parts)):  # `a``b` would read as a fence: keep spans apart
+    for index in range(1, len(parts)):  # `a``b` would read as one span: keep spans apart
         if parts[index].startswith("`") and parts[index - 1].endswith("`"):
             parts[index] = "\u200b" + parts[index]
     return "".join(parts)
 
 
+def _wrap(mark: str, inner: str) -> str:
+    """Emphasis only around something: `****` would show as four asterisks."""
+    return f"{mark}{inner}{mark}" if inner.strip() else inner
+
+
+def _url(href: str) -> str:
+    """The same address with the characters that would end a masked link percent-encoded."""
+    return href.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+
+
 def _image(image: Image) -> str:
     alt = escape(image.alt) or "image"
     if image.src.startswith(("http://", "https://")):
-        return f"🖼 [{alt}](<{image.src}>)"
+        return f"🖼 [{alt}](<{_url(image.src)}>)"
     return f"🖼 {alt}"
 
 
 def _fenced(lang: str, code: str) -> str:
-    safe = code.replace(_FENCE, _BROKEN_FENCE)
+    safe = _FENCE_INSIDE.sub("`\u200b", code)
     return f"{_FENCE}{lang}\n{safe}\n{_FENCE}"
 
 
@@ -136,89 +153,30 @@ def _block(block: Block, depth: int = 0) -> str:
             body = "\n".join(parts)
             lines.append(f"{marker}{body}" if body.startswith("\n") else f"{marker} {body}")
         return "\n".join(lines)
-    if isinstance(block, Footnote):
-        return f"\\[{block.label}\\] " + "\n".join(_block(child) for child in block.children)
     if isinstance(block, Quote):
         inner = "\n".join(_block(child) for child in block.children)
         return "\n".join("> " + line for line in inner.splitlines())
     if isinstance(block, Table):
         rows = [[inline_text(cell) for cell in row] for row in (block.header, *block.rows)]
-        return _fenced("", aligned_table(rows))
+        return _fenced("", aligned_table(rows, has_header=bool(block.header)))
     if isinstance(block, Rule):
         return "───"
     if isinstance(block, HtmlBlock):
         return escape(block.text)
+    if isinstance(block, Footnotes):
+        return "\n".join(
+            f"\\[{note.label}\\] " + "\n".join(_block(child) for child in note.children)
+            for note in block.notes
+        )
     return ""
 
 
-_FENCE_LINE = re.compile(r"^```(\S*)", re.M)
+def discord_messages(doc: Document, *, header: str = "", limit: int = 2000) -> list[str]:
+    """The article as Discord messages of at most `limit` characters; never empty.
 
-
-def _open_fence(text: str) -> str | None:
-    """The language of a fence left open at the end of `text`, or None if all are closed."""
-    language: str | None = None
-    for match in _FENCE_LINE.finditer(text):
-        language = match.group(1) if language is None else None
-    return language
-
-
-def _split_text(text: str, limit: int) -> list[str]:
-    """Cut a block that alone exceeds the limit; a fence open at a cut is closed and re-opened.
-
-    Cuts prefer a line break, then a space, then any grapheme boundary.  Inside code the
-    text after a cut keeps its indentation; only the line break at the cut is dropped.
+    `header` is Discord Markdown the caller built (title, date); it starts the first one.
     """
-    pieces: list[str] = []
-    reopen = ""
-    while text:
-        if len(reopen) + len(text) <= limit:
-            pieces.append(reopen + text)
-            break
-        room = limit - len(reopen) - len("\n" + _FENCE) - 36  # 36: room for a fence's language
-        end = 0
-        for match in _GRAPHEME.finditer(text):
-            if match.end() > room:
-                break
-            end = match.end()
-        head = text[:end]
-        cut = head.rfind("\n")
-        if cut < end // 2:
-            cut = head.rfind(" ")
-        if cut < end // 2:
-            cut = end
-        piece = reopen + text[:cut].rstrip(" ")
-        text = text[cut:].removeprefix("\n")
-        language = _open_fence(piece)
-        if language is not None:
-            piece = piece.rstrip("\n") + "\n" + _FENCE
-            reopen = f"{_FENCE}{language}\n"
-        else:
-            reopen = ""
-            text = text.lstrip(" ")
-        if piece.strip():
-            pieces.append(piece)
-    return pieces
-
-
-def discord_messages(document: Document, *, header: str = "", limit: int = 2000) -> list[str]:
-    blocks = [text for text in (_block(b) for b in document.blocks) if text.strip()]
-    if header:
+    blocks = [text for text in (_block(b) for b in doc.blocks) if text.strip()]
+    if header.strip():
         blocks.insert(0, header.rstrip("\n"))
-    messages: list[str] = []
-    current = ""
-    for text in blocks:
-        joined = f"{current}\n\n{text}" if current else text
-        if len(joined) <= limit:
-            current = joined
-            continue
-        if current:
-            messages.append(current)
-            current = ""
-        if len(text) <= limit:
-            current = text
-        else:
-            *full, current = _split_text(text, limit)
-            messages.extend(full)
-    if current:
-        messages.append(current)
-    return messages or ["…"]
+    return split_markdown(blocks, limit=limit) or ["…"]

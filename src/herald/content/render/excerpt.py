@@ -1,11 +1,24 @@
 """The card text: plain, whitespace-collapsed, placeholders for what prose cannot show.
 
-Matches the reference feed (`[代码]` for code, `[公式]` for display math, Unicode or
-`[Math]` for inline math, headings and list numbers kept as text, ~350 characters, `...`)
-but loses no character the author wrote: hyphens, `<`, `>`, `*` and URLs survive.
+Matches the reference feed (`/work/shared/seeds`): headings and list numbers kept as text,
+`[代码]` for a code block, `[公式]` for display math, inline math as Unicode (`θₜ`, `x²`)
+or `[Math]`, about 350 characters then `...`.  Unlike the feed it loses no character the
+author wrote: hyphens, `<`, `>`, `*`, `&`, `_` and URLs survive.
+
+Decisions, all deliberate:
+
+- images contribute nothing (alt texts are mostly file names like `image-20240101`);
+- footnotes — references and bodies, Markdown or distill `<d-footnote>` — are left out:
+  they are asides, not the lead;
+- raw HTML keeps its text; `<d-cite>`, scripts and styles vanish; Liquid never shows;
+- the limit counts grapheme clusters (`regex` `\\X`), a placeholder counts as its
+  characters and is never cut, and the `...` added after a cut is *not* counted: a cut
+  excerpt is at most `limit` graphemes plus `...`, like the feed's 350 + 3.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import regex
 
@@ -13,17 +26,18 @@ from herald.content.document import (
     Block,
     CodeBlock,
     Document,
-    Footnote,
+    Footnotes,
     Heading,
     HtmlBlock,
-    Image,
+    Inline,
     ListBlock,
+    Math,
     MathBlock,
     Paragraph,
     Quote,
-    Rule,
     Table,
 )
+from herald.content.markdown import parse_inline
 from herald.content.render.text import inline_text, math_unicode
 
 PLACEHOLDERS = {
@@ -34,22 +48,21 @@ ELLIPSIS = "..."
 _GRAPHEME = regex.compile(r"\X")
 
 
-def _placeholders(lang: str) -> dict[str, str]:
-    return PLACEHOLDERS.get(lang, PLACEHOLDERS["en"])
+def _marks(lang: str) -> dict[str, str]:
+    """Placeholders for `lang`; any language other than Chinese reads the English ones."""
+    return PLACEHOLDERS["zh" if lang.lower().startswith("zh") else "en"]
 
 
-def _no_image(image: Image) -> str:
-    return " "
+def _inline(children: Iterable[Inline], marks: dict[str, str]) -> str:
+    def math(node: Math) -> str:
+        return math_unicode(node.tex) or marks["math"]
+
+    return inline_text(children, math=math, image=lambda _: " ", footnote=lambda _: "")
 
 
 def _block_text(block: Block, marks: dict[str, str]) -> str:
-    def inline(children: tuple) -> str:  # type: ignore[type-arg]
-        return inline_text(
-            children, math=lambda tex: math_unicode(tex) or marks["math"], image=_no_image
-        )
-
     if isinstance(block, Heading | Paragraph):
-        return inline(block.children)
+        return _inline(block.children, marks)
     if isinstance(block, CodeBlock):
         return marks["code"]
     if isinstance(block, MathBlock):
@@ -60,16 +73,14 @@ def _block_text(block: Block, marks: dict[str, str]) -> str:
             text = " ".join(_block_text(child, marks) for child in item)
             items.append(f"{block.start + index}. {text}" if block.ordered else text)
         return " ".join(items)
-    if isinstance(block, Quote | Footnote):
+    if isinstance(block, Quote):
         return " ".join(_block_text(child, marks) for child in block.children)
     if isinstance(block, Table):
         rows = [block.header, *block.rows]
-        return " ".join(inline(cell) for row in rows for cell in row)
+        return " ".join(_inline(cell, marks) for row in rows for cell in row)
     if isinstance(block, HtmlBlock):
         return block.text
-    if isinstance(block, Rule):
-        return ""
-    return ""
+    return ""  # Rule, Footnotes
 
 
 def _collapse(text: str) -> str:
@@ -78,40 +89,46 @@ def _collapse(text: str) -> str:
 
 def _cut(text: str, limit: int, marks: dict[str, str]) -> str:
     """At most `limit` graphemes, never inside a placeholder; `...` (not counted) if cut."""
-    if len(text) <= limit and len(_GRAPHEME.findall(text)) <= limit:
+    if len(text) <= limit:  # graphemes never outnumber code points
         return text
-    tokens = regex.compile(
-        "|".join(regex.escape(mark) for mark in marks.values()) + r"|\X"
-    ).findall(text)
+    placeholder = regex.compile("|".join(regex.escape(mark) for mark in marks.values()) + r"|\X")
     kept: list[str] = []
     count = 0
-    for token in tokens:
-        size = len(token) if token in marks.values() else 1
+    for match in placeholder.finditer(text):
+        token = match.group()
+        size = len(_GRAPHEME.findall(token)) if token in marks.values() else 1
         if count + size > limit:
-            break
+            return "".join(kept).rstrip() + ELLIPSIS
         kept.append(token)
         count += size
-    if len(kept) == len(tokens):
-        return text
-    return "".join(kept).rstrip() + ELLIPSIS
+    return text
 
 
-def excerpt(document: Document, *, lang: str = "zh", limit: int = 350) -> str:
-    marks = _placeholders(lang)
-    pieces = []
+def excerpt(doc: Document, *, lang: str = "zh", limit: int = 350) -> str:
+    """The card text of a post: its lead as plain prose, cut to `limit` graphemes."""
+    marks = _marks(lang)
+    pieces: list[str] = []
     size = 0
-    for block in document.blocks:
-        if isinstance(block, ListBlock) and block.items and isinstance(block.items[0][0], Footnote):
-            continue  # footnotes are not part of the lead
+    for index, block in enumerate(doc.blocks):
+        if size > limit * 4:  # far more than can show: stop reading, but say there is more
+            cut = _cut(" ".join(pieces), limit, marks)
+            more = any(not isinstance(rest, Footnotes) for rest in doc.blocks[index:])
+            return cut + ELLIPSIS if more and not cut.endswith(ELLIPSIS) else cut
+        if isinstance(block, Footnotes):
+            continue
         piece = _collapse(_block_text(block, marks))
         if piece:
             pieces.append(piece)
             size += len(piece) + 1
-        if size > limit * 4:  # enough text to cut from; the rest cannot show
-            break
     return _cut(" ".join(pieces), limit, marks)
 
 
 def excerpt_text(text: str, *, lang: str = "zh", limit: int = 350) -> str:
-    """A frontmatter summary: the same collapsing and cut, no Markdown interpretation."""
-    return _cut(_collapse(text), limit, _placeholders(lang))
+    """A frontmatter summary, cleaned like a body and cut the same way.
+
+    Inline Markdown only: emphasis, code, math, links and HTML are read as in a body,
+    but a summary that starts with `1.`, `-` or `#` keeps it, since a summary is a line
+    of prose, not a document.
+    """
+    marks = _marks(lang)
+    return _cut(_collapse(_inline(parse_inline(text), marks)), limit, marks)

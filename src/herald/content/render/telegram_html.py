@@ -1,14 +1,18 @@
 """Document → Telegram HTML (parse_mode HTML), split into messages within the limit.
 
-Only tags the Bot API accepts are produced: b, i, s, code, pre, a, blockquote; text is
-escaped for `<`, `>`, `&` and nothing else.  Tables become aligned monospace, math becomes
-code (Unicode where faithful, else the LaTeX source), local images a caption line (the
-adapter uploads them), remote ones a link.
+Only tags the Bot API accepts are produced (b, i, s, a, code, pre, blockquote) and only
+nestings it allows: code and pre contain nothing and sit inside no bold, italic or link
+(a code span inside a link becomes plain link text), blockquotes never nest and never
+hold a pre (the quote is closed around a code block and re-opened after it).  Text is
+escaped for `<`, `>`, `&` and nothing else.  Tables become aligned monospace, math
+becomes code (Unicode where faithful, else the LaTeX source), display math a `<pre>`,
+local images a `🖼 alt` line (the adapter uploads them), remote ones a link.
 """
 
 from __future__ import annotations
 
 import html
+from html.parser import HTMLParser
 
 from herald.content.document import (
     Block,
@@ -16,8 +20,8 @@ from herald.content.document import (
     CodeBlock,
     Document,
     Emph,
-    Footnote,
     FootnoteRef,
+    Footnotes,
     Heading,
     HtmlBlock,
     Image,
@@ -35,20 +39,31 @@ from herald.content.document import (
     Table,
     Text,
 )
-from herald.content.render.runs import Run, Tag, serialize, split_blocks
-from herald.content.render.text import aligned_table, inline_text, math_unicode
+from herald.content.render.split import Run, Tag, serialize, split_runs
+from herald.content.render.text import aligned_table, inline_text, math_text
 
 _LINKABLE = ("http://", "https://", "tg://", "mailto:")
 BOLD: Tag = ("b", "")
 ITALIC: Tag = ("i", "")
-S: Tag = ("s", "")
+STRIKE: Tag = ("s", "")
 CODE: Tag = ("code", "")
 PRE: Tag = ("pre", "")
 QUOTE: Tag = ("blockquote", "")
 
 
-def _link_tag(href: str) -> Tag:
+def _link(href: str) -> Tag:
     return ("a", f' href="{html.escape(href, quote=True)}"')
+
+
+def _in_link(tags: tuple[Tag, ...]) -> bool:
+    return any(name == "a" for name, _ in tags)
+
+
+def _code_run(text: str, tags: tuple[Tag, ...]) -> Run:
+    """Code keeps only an enclosing quote; inside a link it is plain link text."""
+    if _in_link(tags):
+        return Run(text, tags)
+    return Run(text, (*(tag for tag in tags if tag == QUOTE), CODE))
 
 
 def _inline_runs(nodes: tuple[Inline, ...], tags: tuple[Tag, ...]) -> list[Run]:
@@ -57,20 +72,18 @@ def _inline_runs(nodes: tuple[Inline, ...], tags: tuple[Tag, ...]) -> list[Run]:
         if isinstance(node, Text):
             runs.append(Run(node.text, tags))
         elif isinstance(node, Code):
-            runs.append(Run(node.text, tags if CODE in tags else (*tags, CODE)))
+            runs.append(_code_run(node.text, tags))
         elif isinstance(node, Math):
-            runs.append(
-                Run(math_unicode(node.tex) or node.tex, tags if CODE in tags else (*tags, CODE))
-            )
+            runs.append(_code_run(math_text(node.tex), tags))
         elif isinstance(node, Emph):
             runs += _inline_runs(node.children, (*tags, ITALIC))
         elif isinstance(node, Strong):
             runs += _inline_runs(node.children, (*tags, BOLD))
         elif isinstance(node, Strike):
-            runs += _inline_runs(node.children, (*tags, S))
+            runs += _inline_runs(node.children, (*tags, STRIKE))
         elif isinstance(node, Link):
-            linkable = node.href.startswith(_LINKABLE) and not any(t[0] == "a" for t in tags)
-            inner = (*tags, _link_tag(node.href)) if linkable else tags
+            linkable = node.href.startswith(_LINKABLE) and not _in_link(tags)
+            inner = (*tags, _link(node.href)) if linkable else tags
             runs += _inline_runs(node.children, inner) or [Run(node.href, inner)]
         elif isinstance(node, Image):
             runs += _image_runs(node, tags)
@@ -82,10 +95,16 @@ def _inline_runs(nodes: tuple[Inline, ...], tags: tuple[Tag, ...]) -> list[Run]:
 
 
 def _image_runs(image: Image, tags: tuple[Tag, ...]) -> list[Run]:
-    label = f"🖼 {image.alt}".rstrip()
-    if image.src.startswith(("http://", "https://")) and not any(t[0] == "a" for t in tags):
-        return [Run(label if image.alt else "🖼 image", (*tags, _link_tag(image.src)))]
+    label = f"🖼 {image.alt or 'image'}"
+    if image.src.startswith(("http://", "https://")) and not _in_link(tags):
+        return [Run(label, (*tags, _link(image.src)))]
     return [Run(label, tags)]
+
+
+def _pre(text: str, lang: str = "") -> list[Run]:
+    """A `<pre>` block; it never sits inside a quote, so the quote tags are dropped."""
+    code: Tag = ("code", f' class="language-{html.escape(lang, quote=True)}"')
+    return [Run(text or " ", (PRE, code) if lang else (PRE,))]
 
 
 def _block_runs(block: Block, tags: tuple[Tag, ...] = (), depth: int = 0) -> list[Run]:
@@ -94,12 +113,9 @@ def _block_runs(block: Block, tags: tuple[Tag, ...] = (), depth: int = 0) -> lis
     if isinstance(block, Paragraph):
         return _inline_runs(block.children, tags)
     if isinstance(block, CodeBlock):
-        if QUOTE in tags:  # <pre> inside <blockquote> is not reliable: keep it inline code
-            return [Run(block.code, (*tags, CODE))]
-        code: Tag = ("code", f' class="language-{html.escape(block.lang, quote=True)}"')
-        return [Run(block.code or " ", (PRE, code) if block.lang else (PRE,))]
+        return _pre(block.code, block.lang)
     if isinstance(block, MathBlock):
-        return [Run(block.tex or " ", (*tags, CODE) if QUOTE in tags else (PRE,))]
+        return _pre(block.tex)
     if isinstance(block, ListBlock):
         runs: list[Run] = []
         for index, item in enumerate(block.items):
@@ -108,45 +124,85 @@ def _block_runs(block: Block, tags: tuple[Tag, ...] = (), depth: int = 0) -> lis
             marker = f"{block.start + index}. " if block.ordered else "• "
             runs.append(Run("  " * depth + marker, tags))
             for position, child in enumerate(item):
-                if position:
-                    runs.append(Run("\n" + "  " * (depth + 1), tags))
+                if position:  # a nested list indents itself
+                    indent = "" if isinstance(child, ListBlock) else "  " * (depth + 1)
+                    runs.append(Run("\n" + indent, tags))
                 runs += _block_runs(child, tags, depth + 1)
         return runs
-    if isinstance(block, Footnote):
-        runs = [Run(f"[{block.label}] ", tags)]
-        for child in block.children:
-            runs += _block_runs(child, tags, depth)
-        return runs
     if isinstance(block, Quote):
+        inner_tags = tags if QUOTE in tags else (*tags, QUOTE)
         inner: list[Run] = []
         for child in block.children:
             if inner:
-                inner.append(Run("\n", (*tags, QUOTE)))
-            inner += _block_runs(child, (*tags, QUOTE), depth)
+                inner.append(Run("\n", inner_tags))
+            inner += _block_runs(child, inner_tags, depth)
         return inner
     if isinstance(block, Table):
         rows = [[inline_text(cell) for cell in row] for row in (block.header, *block.rows)]
-        return [Run(aligned_table(rows) or " ", (PRE,))]
+        return _pre(aligned_table(rows, has_header=bool(block.header)))
     if isinstance(block, Rule):
         return [Run("———", tags)]
     if isinstance(block, HtmlBlock):
         return [Run(block.text, tags)]
+    if isinstance(block, Footnotes):
+        notes: list[Run] = []
+        for note in block.notes:
+            notes.append(Run(("\n" if notes else "") + f"[{note.label}] ", tags))
+            for position, child in enumerate(note.children):
+                if position:
+                    notes.append(Run("\n", tags))
+                notes += _block_runs(child, tags, depth)
+        return notes
     return []
 
 
-def telegram_blocks(document: Document) -> list[list[Run]]:
-    return [runs for runs in (_block_runs(block) for block in document.blocks) if runs]
+class _HeaderRuns(HTMLParser):
+    """A small, trusted HTML header (title, date, tags) turned back into runs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[Tag] = []
+        self.runs: list[Run] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        rendered = "".join(f' {k}="{html.escape(v or "", quote=True)}"' for k, v in attrs)
+        self.stack.append((tag, rendered))
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.runs.append(Run(data, tuple(self.stack)))
 
 
-def telegram_messages(document: Document, *, header_html: str = "", limit: int = 4096) -> list[str]:
-    """The article as HTML messages, each at most `limit` UTF-16 units after parsing.
+def _header_runs(markup: str) -> list[Run]:
+    parser = _HeaderRuns()
+    parser.feed(markup)
+    parser.close()
+    runs = parser.runs
+    while runs and not runs[-1].text.strip():  # the block separator supplies the gap
+        runs.pop()
+    return runs
 
-    `header_html` must be well-formed Telegram HTML; it starts the first message.
+
+def telegram_blocks(doc: Document) -> list[list[Run]]:
+    """The article as runs, one list per top-level block, before any splitting."""
+    return [runs for runs in (_block_runs(block) for block in doc.blocks) if runs]
+
+
+def telegram_messages(doc: Document, *, header_html: str = "", limit: int = 4096) -> list[str]:
+    """The article as HTML messages, each at most `limit` UTF-16 units of visible text.
+
+    `header_html` must be well-formed Telegram HTML; it starts the first message (and is
+    split like any other block if it is enormous).  Never returns an empty list.
     """
-    from herald.content.render.header import header_runs
-
-    blocks = telegram_blocks(document)
+    blocks = telegram_blocks(doc)
     if header_html:
-        blocks.insert(0, header_runs(header_html))
-    chunks = split_blocks(blocks, limit=limit)
-    return [serialize(chunk) for chunk in chunks] or [serialize([Run("…")])]
+        header = _header_runs(header_html)
+        if header:
+            blocks.insert(0, header)
+    chunks = split_runs(blocks, limit=limit)
+    return [serialize(chunk) for chunk in chunks] or ["…"]

@@ -25,12 +25,14 @@ from herald.content.document import (
 )
 
 _LEFTOVER = re.compile(r"\\[A-Za-z]+|[{}]")
-
-
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _OPERATORS = frozenset(
     "log ln exp sin cos tan sinh cosh tanh arg max min sup inf lim det dim deg ker gcd Pr".split()
 )
+_SIZING = re.compile(
+    r"\\(?:left|right|middle)\.|\\(?:left|right|middle|[Bb]igg?[lr]?)\b\s*(?=[^A-Za-z\s]|\\[{}|])"
+)
+_WORDS = re.compile(r"\\(?:text|textrm|mathrm|operatorname)\s*\{([^{}\\]*)\}")
 
 
 def _known_commands() -> frozenset[str]:
@@ -51,11 +53,12 @@ def math_unicode(tex: str) -> str | None:
     """`\\theta_t` → `θₜ`, `x^2` → `x²`; None when no faithful plain form exists.
 
     unicodeit replaces by prefix, so `\\log` would become `łog` (`\\l` is ł): every whole
-    command is checked first, operator names become plain words, anything else unknown
-    means there is no faithful form.
+    command is checked first, operator names become plain words, `\\text{…}` its words,
+    `\\left(` a plain bracket; anything else unknown means there is no faithful form.
     """
     tex = " ".join(tex.split())
-    if not tex:
+    tex = _WORDS.sub(lambda m: m.group(1), _SIZING.sub("", tex))
+    if not tex.strip():
         return None
     for name in _COMMAND.findall(tex):
         if name not in _KNOWN and name not in _OPERATORS:
@@ -68,37 +71,54 @@ def math_unicode(tex: str) -> str | None:
     return None if _LEFTOVER.search(converted) else unicodedata.normalize("NFC", converted)
 
 
+def math_text(tex: str) -> str:
+    """Math for surfaces that show it as code: Unicode when faithful, else the LaTeX."""
+    return math_unicode(tex) or tex
+
+
 def inline_text(
     inlines: Iterable[Inline],
     *,
-    math: Callable[[str], str] = lambda tex: math_unicode(tex) or tex,
+    math: Callable[[Math], str] = lambda node: math_text(node.tex),
     image: Callable[[Image], str] = lambda img: img.alt,
+    footnote: Callable[[FootnoteRef], str] = lambda ref: f"[{ref.label}]",
     soft_break: str = " ",
 ) -> str:
-    """The readable text of inline content; callers choose how math and images read."""
+    """The readable text of inline content; callers choose how math, images and notes read."""
     parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, Text | Code):
-            parts.append(node.text)
-        elif isinstance(node, Math):
-            parts.append(math(node.tex))
-        elif isinstance(node, Emph | Strong | Strike | Link):
-            parts.append(inline_text(node.children, math=math, image=image, soft_break=soft_break))
-        elif isinstance(node, Image):
-            parts.append(image(node))
-        elif isinstance(node, LineBreak):
-            parts.append("\n" if node.hard else soft_break)
-        elif isinstance(node, FootnoteRef):
-            parts.append(f"[{node.label}]")
+
+    def walk(nodes: Iterable[Inline]) -> None:
+        for node in nodes:
+            if isinstance(node, Text | Code):
+                parts.append(node.text)
+            elif isinstance(node, Math):
+                parts.append(math(node))
+            elif isinstance(node, Emph | Strong | Strike | Link):
+                walk(node.children)
+            elif isinstance(node, Image):
+                parts.append(image(node))
+            elif isinstance(node, LineBreak):
+                parts.append("\n" if node.hard else soft_break)
+            elif isinstance(node, FootnoteRef):
+                parts.append(footnote(node))
+
+    walk(inlines)
     return "".join(parts)
 
 
 def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Terminal cells: East Asian wide/full-width characters take two, combining marks none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width
 
 
-def aligned_table(rows: list[list[str]]) -> str:
-    """Columns padded by display width (CJK counts double), header underlined."""
+def aligned_table(rows: list[list[str]], *, has_header: bool = True) -> str:
+    """Columns padded by display width (CJK counts double), the header underlined."""
+    rows = [row for row in rows if row]
     if not rows:
         return ""
     columns = max(len(row) for row in rows)
@@ -109,5 +129,7 @@ def aligned_table(rows: list[list[str]]) -> str:
         padded = (cell + " " * (widths[i] - display_width(cell)) for i, cell in enumerate(row))
         return " | ".join(padded).rstrip()
 
-    rule = "-+-".join("-" * width for width in widths)
-    return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
+    lines = [line(row) for row in cells]
+    if has_header:
+        lines.insert(1, "-+-".join("-" * width for width in widths))
+    return "\n".join(lines)

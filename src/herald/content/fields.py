@@ -116,7 +116,7 @@ _LETTER = regex.compile(r"\p{L}")
 
 def detect_lang(text: str) -> str:
     """`zh` when Chinese characters are at least 5 % of the letters, else `en`."""
-    sample = text[:20_000]
+    sample = text[:2_000]  # enough to tell; scanning whole posts cost 0.1 ms each
     letters = len(_LETTER.findall(sample))
     if letters == 0:
         return "zh"

@@ -15,6 +15,7 @@ from herald.content.loader import read_post
 from herald.content.markdown import parse_markdown
 from herald.content.post import LoadError, Post
 from herald.content.render import excerpt, excerpt_text, search_text
+from herald.store.cjk import index_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,9 @@ class Prepared:
     sha256: str
     post: Post | None = None
     excerpt: str = ""
-    search_body: str = ""
+    fts: tuple[str, str, str] = ("", "", "")
+    """Title, tags and body as the FTS index stores them (CJK bigrams made here, in the
+    worker, not in the process that writes the database)."""
     error: str | None = None
     unchanged: bool = False
     """The content hash matched the stored one: only size/mtime need refreshing."""
@@ -63,7 +66,7 @@ def prepare(root: Path, relpath: str, known_sha256: str | None, excerpt_chars: i
         digest,
         post=loaded,
         excerpt=card_text,
-        search_body=body_text,
+        fts=(index_text(loaded.title), index_text(" ".join(loaded.tags)), index_text(body_text)),
     )
 
 

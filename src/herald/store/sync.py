@@ -20,8 +20,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from herald.content.loader import SUFFIXES, discover
-from herald.store.cjk import index_text
+from herald.content.loader import SUFFIXES, walk
 from herald.store.database import Database
 from herald.store.links import link_key
 from herald.store.prepare import Prepared, prepare_batch
@@ -156,18 +155,18 @@ async def _known_sources(
 
 
 def _scan(root: Path, only: set[str] | None = None) -> dict[str, tuple[int, int]]:
+    if only is None:
+        return walk(root)
     found: dict[str, tuple[int, int]] = {}
-    if only is not None:
-        candidates = [root / relpath for relpath in only]
-        paths = [p for p in candidates if p.suffix.lower() in SUFFIXES and p.is_file()]
-    else:
-        paths = discover(root)
-    for path in paths:
+    for relpath in only:
+        path = root / relpath
+        if path.suffix.lower() not in SUFFIXES:
+            continue
         try:
             stat = path.stat()
         except OSError:
-            continue
-        found[path.relative_to(root).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+            continue  # deleted: absent from the result, so it is removed
+        found[relpath] = (stat.st_size, stat.st_mtime_ns)
     return found
 
 
@@ -385,15 +384,12 @@ class _BatchWriter:
             "lang = excluded.lang, draft = excluded.draft, body = excluded.body",
             rows,
         )
-        served = [(item.post, item.search_body, post_id) for item, post_id, _ in serve if item.post]
+        served = [(item.post, item.fts, post_id) for item, post_id, _ in serve if item.post]
         await self.db.executemany(
             "INSERT OR IGNORE INTO post_tags (post_id, tag, tag_key) VALUES (?, ?, ?)",
             [(post_id, tag, tag.casefold()) for post, _, post_id in served for tag in post.tags],
         )
         await self.db.executemany(
             "INSERT INTO posts_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",
-            [
-                (post_id, index_text(post.title), index_text(" ".join(post.tags)), index_text(body))
-                for post, body, post_id in served
-            ],
+            [(post_id, *fts) for _, fts, post_id in served],
         )

@@ -19,6 +19,8 @@ _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)(?:\{%-?\s*endraw\s*-?%\}|\Z)", re.S
 _SLOT = re.compile(r"\x00(\d+)\x00")
 _SCAN = re.compile(
     r"""
+    (?=[`~$\\{]|^)  # every alternative starts here: lets the engine skip plain text fast
+    (?:
       (?P<comment>\{%-?\s*comment\s*-?%\}.*?(?:\{%-?\s*endcomment\s*-?%\}|\Z))
     | (?P<block>\{%-?\s*(?P<kind>highlight|mermaid)\b(?P<args>[^%]*)%\}[ \t]*\n?
         (?P<body>.*?)\{%-?\s*end(?P=kind)\s*-?%\})
@@ -32,6 +34,7 @@ _SCAN = re.compile(
     | (?P<line>^[ \t]*\{%(?!-?\s*(?:include\s+figure|twitter|highlight|mermaid|comment)\b)
         (?:[^%]|%(?!\}))*%\}[ \t]*(?:\n|\Z))
     | (?P<tag>\{%(?:[^%]|%(?!\}))*%\}|\{\{(?:[^}]|\}(?!\}))*\}\})
+    )
     """,
     re.S | re.M | re.X,
 )

@@ -37,7 +37,8 @@ class Run:
 
 
 def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    """Telegram's length: code points beyond the BMP take two units (a lone surrogate one)."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
 
 
 def serialize(runs: list[Run]) -> str:

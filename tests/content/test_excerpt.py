@@ -22,7 +22,7 @@ def ex(markdown: str, *, lang: str = "zh", limit: int = 350) -> str:
 
 
 def graphemes(text: str) -> list[str]:
-    return regex.findall(r"\X", text)
+    return [match.group() for match in regex.finditer(r"\X", text)]
 
 
 def test_excerpt_keeps_every_character_the_reference_feed_dropped() -> None:

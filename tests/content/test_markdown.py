@@ -192,6 +192,10 @@ def test_html_blocks_keep_text_and_images_and_drop_scripts() -> None:
     ) == (Paragraph((Image("a.png", "A"),)), HtmlBlock("caption &lt; here"))
 
 
+def test_a_distill_footnote_inside_raw_html_stays_in_place() -> None:
+    assert blocks("<div>\nA<d-footnote>note</d-footnote> B\n</div>\n") == (HtmlBlock("A (note) B"),)
+
+
 def test_citations_vanish_with_their_separators() -> None:
     [para] = blocks(
         'tools for productivity <d-cite key="a"></d-cite>, <d-cite key="b"></d-cite>. '

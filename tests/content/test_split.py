@@ -37,6 +37,11 @@ def squash(text: str) -> str:
     return _SPACE.sub("", text)
 
 
+def without_fences(text: str) -> str:
+    """Discord text minus whitespace and fence lines (a split adds fences, nothing else)."""
+    return squash(_ADDED_FENCES.sub("", text))
+
+
 # -- the pieces ------------------------------------------------------------------------
 
 
@@ -142,8 +147,7 @@ def test_discord_chunks_fit_keep_fences_closed_and_lose_nothing(markdown: str, l
     [whole] = discord_messages(document, header="# T", limit=10**9)
     for message in messages:
         assert_starts_on_a_grapheme(message, whole)
-    strip = lambda text: squash(_ADDED_FENCES.sub("", text))  # noqa: E731
-    assert strip("\n".join(messages)) == strip(whole)
+    assert without_fences("\n".join(messages)) == without_fences(whole)
 
 
 @PROPERTY

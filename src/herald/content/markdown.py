@@ -47,10 +47,10 @@ from herald.content.liquid import resolve_liquid
 from herald.content.rawhtml import (
     CITATION,
     SILENT,
-    VOID,
     attributes,
+    closing_tag,
     html_content,
-    is_element,
+    is_markup,
     tag_of,
     without_citations,
 )
@@ -198,7 +198,7 @@ class _Converter:
         if tag is None:  # a comment, a processing instruction, a declaration
             return index + 1
         name, closing = tag
-        if not _is_markup(nodes, index, name, closing):
+        if not is_markup(nodes, index, name, closing):
             out.append(Text(markup))  # `List<int>`, `<T>`, `<s>`, a lone `<video>`: text
             return index + 1
         if name == "br" and not closing:
@@ -208,7 +208,7 @@ class _Converter:
             if values.get("src"):
                 out.append(Image(values["src"], " ".join(values.get("alt", "").split())))
         elif name in _PAIRED and not closing:
-            end = _closing(nodes, index, name)
+            end = closing_tag(nodes, index, name)
             if end is not None:
                 inner = self.inlines(nodes[index + 1 : end])
                 if name == "a":
@@ -244,45 +244,6 @@ def _html_part(part: str | Image) -> list[Block]:
     if display:
         return _math_block(display.group(1) or display.group(2) or "")
     return [HtmlBlock(part)]
-
-
-def _is_markup(nodes: list[SyntaxTreeNode], index: int, name: str, closing: bool) -> bool:
-    """Whether an inline `<name>` is HTML rather than prose that looks like it.
-
-    Custom elements (`d-cite`) and void ones (`br`, `img`) always are; `<s>` never is (in
-    ML notes it is the sentence-start token, and Markdown has `~~`); any other element
-    only when its partner tag is there too, so a lone `<video>` or `</image>` token stays.
-    """
-    if "-" in name or name in VOID:
-        return True
-    if not is_element(name) or name == "s":
-        return False
-    partner = _partner(nodes, index, name, -1 if closing else 1)
-    return partner is not None
-
-
-def _closing(nodes: list[SyntaxTreeNode], start: int, name: str) -> int | None:
-    """Index of the sibling closing tag that matches the element opened at `start`."""
-    return _partner(nodes, start, name, 1)
-
-
-def _partner(nodes: list[SyntaxTreeNode], start: int, name: str, step: int) -> int | None:
-    """The sibling tag that pairs with the one at `start`, searching in direction `step`."""
-    depth = 0
-    stop = len(nodes) if step > 0 else -1
-    for index in range(start + step, stop, step):
-        if nodes[index].type != "html_inline":
-            continue
-        tag = tag_of(nodes[index].content)
-        if tag is None or tag[0] != name:
-            continue
-        if tag[1] == (step < 0):  # another tag of the same kind as the one at `start`
-            depth += 1
-        elif depth == 0:
-            return index
-        else:
-            depth -= 1
-    return None
 
 
 def _promote_display_math(inlines: tuple[Inline, ...]) -> list[Block]:

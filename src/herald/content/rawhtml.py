@@ -3,12 +3,16 @@
 No surface Herald writes on renders arbitrary HTML, so tags go and their text stays;
 entities are decoded exactly once; scripts, styles, iframes and distill citations vanish
 with their content; `<img>` survives as an image so the adapters can still send it.
+Inline, a tag only counts as HTML when it is paired (or void, or a custom element):
+ML notes are full of `<s>`, `<pad>` and `<video>` tokens that are words, not markup.
 """
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+
+from markdown_it.tree import SyntaxTreeNode
 
 from herald.content.document import Image, Inline, Text
 
@@ -181,3 +185,43 @@ def without_citations(inlines: list[Inline]) -> list[Inline]:
         if not (isinstance(node, Text) and set(node.text) <= _SEPARATOR):
             after_citation = False
     return out
+
+
+def is_markup(nodes: list[SyntaxTreeNode], index: int, name: str, closing: bool) -> bool:
+    """Whether an inline `<name>` is HTML rather than prose that looks like it.
+
+    Custom elements (`d-cite`) and void ones (`br`, `img`) always are; `<s>` never is (in
+    ML notes it is the sentence-start token, and Markdown has `~~`); any other element
+    only when its partner tag is there too, so a lone `<video>` token in a
+    multimodal note stays text.
+    """
+    if "-" in name or name in VOID:
+        return True
+    if not is_element(name) or name == "s":
+        return False
+    partner = _partner(nodes, index, name, -1 if closing else 1)
+    return partner is not None
+
+
+def closing_tag(nodes: list[SyntaxTreeNode], start: int, name: str) -> int | None:
+    """Index of the sibling closing tag that matches the element opened at `start`."""
+    return _partner(nodes, start, name, 1)
+
+
+def _partner(nodes: list[SyntaxTreeNode], start: int, name: str, step: int) -> int | None:
+    """The sibling tag that pairs with the one at `start`, searching in direction `step`."""
+    depth = 0
+    stop = len(nodes) if step > 0 else -1
+    for index in range(start + step, stop, step):
+        if nodes[index].type != "html_inline":
+            continue
+        tag = tag_of(nodes[index].content)
+        if tag is None or tag[0] != name:
+            continue
+        if tag[1] == (step < 0):  # another tag of the same kind as the one at `start`
+            depth += 1
+        elif depth == 0:
+            return index
+        else:
+            depth -= 1
+    return None

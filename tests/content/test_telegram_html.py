@@ -7,29 +7,13 @@ from html.parser import HTMLParser
 
 from herald.content.markdown import parse_markdown
 from herald.content.render import telegram_messages
-
-ALLOWED = {
-    "b": set(),
-    "strong": set(),
-    "i": set(),
-    "em": set(),
-    "u": set(),
-    "ins": set(),
-    "s": set(),
-    "strike": set(),
-    "del": set(),
-    "span": {"class"},
-    "tg-spoiler": set(),
-    "a": {"href"},
-    "code": {"class"},
-    "pre": set(),
-    "blockquote": {"expandable"},
-}
-FORMATTING = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler"}
+from tests.fakes.fake_telegram_rules import ALLOWED, ENTITIES, parse_html
 
 
 class _Checker(HTMLParser):
-    """Written from the Bot API's formatting rules, not from the renderer's code."""
+    """The Bot API's formatting rules, not the renderer's code: the fake server's tag table
+    plus the nesting rules (code and pre hold nothing and sit in no formatting or link,
+    blockquotes never nest or hold a pre, links never nest)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
@@ -67,7 +51,7 @@ class _Checker(HTMLParser):
         self.text.append(data)
 
     def handle_entityref(self, name: str) -> None:
-        assert name in {"lt", "gt", "amp", "quot"}, f"&{name}; is not a Telegram entity"
+        assert name in ENTITIES, f"&{name}; is not a Telegram entity"
         self.text.append(html.unescape(f"&{name};"))
 
     def handle_charref(self, name: str) -> None:
@@ -84,7 +68,9 @@ def telegram_visible_text(message: str) -> str:
     checker.close()
     assert not checker.rawdata, f"unfinished markup: {checker.rawdata!r}"
     assert not checker.stack, f"unclosed tags {checker.stack}"
-    return "".join(checker.text)
+    text = "".join(checker.text)
+    assert parse_html(message) == text  # and the fake Bot API reads it the same way
+    return text
 
 
 def utf16(text: str) -> int:

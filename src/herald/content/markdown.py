@@ -50,6 +50,7 @@ from herald.content.rawhtml import (
     attributes,
     closing_tag,
     html_content,
+    image_of,
     is_markup,
     tag_of,
     without_citations,
@@ -204,9 +205,9 @@ class _Converter:
         if name == "br" and not closing:
             out.append(LineBreak(hard=True))
         elif name == "img" and not closing:
-            values = attributes(markup)
-            if values.get("src"):
-                out.append(Image(values["src"], " ".join(values.get("alt", "").split())))
+            image = image_of(attributes(markup))
+            if image is not None:
+                out.append(image)
         elif name in _PAIRED and not closing:
             end = closing_tag(nodes, index, name)
             if end is not None:

@@ -37,7 +37,14 @@ _BREAKS = frozenset(
     """p div br li tr h1 h2 h3 h4 h5 h6 figure figcaption details summary blockquote table
     pre ul ol dl dt dd hr section article aside header footer""".split()
 )
-_CELLS = frozenset({"td", "th"})
+_AROUND = {
+    **{tag: ("\n", "\n") for tag in _BREAKS},
+    "td": (" ", " "),
+    "th": (" ", " "),
+    "d-footnote": (" (", ")"),
+}
+"""What an element's start and end tags become in text: line breaks for blocks, a space
+between table cells, parentheses around a distill footnote."""
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 
 
@@ -72,6 +79,12 @@ def attributes(markup: str) -> dict[str, str]:
     return parser.found
 
 
+def image_of(attrs: dict[str, str]) -> Image | None:
+    """The image an `<img>` tag shows, if it names a source."""
+    src = attrs.get("src", "")
+    return Image(src, " ".join(attrs.get("alt", "").split())) if src else None
+
+
 class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -83,15 +96,11 @@ class _Reader(HTMLParser):
             if tag not in VOID:
                 self.silent.append(tag)
         elif tag == "img":
-            values = {name: value or "" for name, value in attrs}
-            if values.get("src"):
-                self.parts.append(Image(values["src"], " ".join(values.get("alt", "").split())))
-        elif tag in _BREAKS:
-            self.parts.append("\n")
-        elif tag in _CELLS:
-            self.parts.append(" ")
-        elif tag == "d-footnote":
-            self.parts.append(" (")
+            image = image_of({name: value or "" for name, value in attrs})
+            if image is not None:
+                self.parts.append(image)
+        elif tag in _AROUND:
+            self.parts.append(_AROUND[tag][0])
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if not self.silent and tag not in SILENT:
@@ -102,12 +111,8 @@ class _Reader(HTMLParser):
             if tag in self.silent:
                 del self.silent[len(self.silent) - 1 - self.silent[::-1].index(tag) :]
             return
-        if tag in _BREAKS:
-            self.parts.append("\n")
-        elif tag in _CELLS:
-            self.parts.append(" ")
-        elif tag == "d-footnote":
-            self.parts.append(")")
+        if tag in _AROUND:
+            self.parts.append(_AROUND[tag][1])
 
     def handle_data(self, data: str) -> None:
         if not self.silent:

@@ -1,6 +1,6 @@
 """The card text: plain, whitespace-collapsed, placeholders for what prose cannot show.
 
-Matches the reference feed (`/work/shared/seeds`): headings and list numbers kept as text,
+Matches the reference feed (`../shared/seeds`): headings and list numbers kept as text,
 `[代码]` for a code block, `[公式]` for display math, inline math as Unicode (`θₜ`, `x²`)
 or `[Math]`, about 350 characters then `...`.  Unlike the feed it loses no character the
 author wrote: hyphens, `<`, `>`, `*`, `&`, `_` and URLs survive.
@@ -10,6 +10,8 @@ Decisions, all deliberate:
 - images contribute nothing (alt texts are mostly file names like `image-20240101`);
 - footnotes — references and bodies, Markdown or distill `<d-footnote>` — are left out:
   they are asides, not the lead;
+- `$$…$$` written mid-sentence reads like inline math (Unicode or `[Math]`); only math on
+  its own lines is `[公式]`;
 - raw HTML keeps its text; `<d-cite>`, scripts and styles vanish; Liquid never shows;
 - the limit counts grapheme clusters (`regex` `\\X`), a placeholder counts as its
   characters and is never cut, and the `...` added after a cut is *not* counted: a cut

@@ -84,3 +84,32 @@ async def test_tags_are_counted_and_looked_up_case_insensitively(queries: PostQu
     assert counted == {"训练": 1, "优化器": 1, "注意力": 1, "LLM": 1}
     found = await queries.by_tag("llm", now=NOW, offset=0, limit=5)
     assert [p.title for p in found.items] == ["FlashAttention notes"]
+
+
+async def test_scheduled_posts_become_searchable_when_published(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    from herald.store.sync import publish_due
+
+    write_post("later.md", "预告 unique-scheduled-word", title="Later", date="2031-01-01")
+    await sync(database, content_dir, excerpt_chars=350, now=NOW)
+    queries = PostQueries(database)
+    assert (await queries.search("unique-scheduled-word", now=NOW, offset=0, limit=5)).total == 0  # type: ignore[union-attr]
+    async with database.transaction() as connection:
+        await publish_due(connection, now=1_950_000_000)
+    found = await queries.search("预告", now=1_950_000_000, offset=0, limit=5)
+    assert found is not None and [p.title for p in found.items] == ["Later"]
+
+
+async def test_common_words_are_ranked_among_the_newest_matches(
+    database: Database, content_dir: Path, write_post: WritePost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import herald.store.posts as posts_module
+
+    for i in range(12):
+        write_post(f"c{i:02}.md", "共同词 filler", title=f"C{i}", date="2025-01-01")
+    await sync(database, content_dir, excerpt_chars=350, now=NOW)
+    monkeypatch.setattr(posts_module, "RANKED_CANDIDATES", 5)
+    found = await PostQueries(database).search("共同词", now=NOW, offset=0, limit=10)
+    assert found is not None and found.total == 5
+    assert sorted(p.title for p in found.items) == ["C10", "C11", "C7", "C8", "C9"]

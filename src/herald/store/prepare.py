@@ -66,8 +66,17 @@ def prepare(root: Path, relpath: str, known_sha256: str | None, excerpt_chars: i
         digest,
         post=loaded,
         excerpt=card_text,
-        fts=(index_text(loaded.title), index_text(" ".join(loaded.tags)), index_text(body_text)),
+        fts=_fts(loaded.title, loaded.tags, body_text),
     )
+
+
+def _fts(title: str, tags: tuple[str, ...], body_text: str) -> tuple[str, str, str]:
+    return index_text(title), index_text(" ".join(tags)), index_text(body_text)
+
+
+def fts_columns(title: str, tags: list[str], body: str) -> tuple[str, str, str]:
+    """The index columns of a stored post, for posts indexed when they publish."""
+    return _fts(title, tuple(tags), search_text(parse_markdown(body)))
 
 
 def prepare_batch(

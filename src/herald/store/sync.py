@@ -23,7 +23,7 @@ import aiosqlite
 from herald.content.loader import SUFFIXES, walk
 from herald.store.database import Database
 from herald.store.links import link_key
-from herald.store.prepare import Prepared, prepare_batch
+from herald.store.prepare import Prepared, fts_columns, prepare_batch
 
 PARALLEL_THRESHOLD = 200
 """Below this many files to parse, a process pool costs more than it saves."""
@@ -86,7 +86,8 @@ async def sync(
 
     async with database.transaction():
         await _remove(connection, removed, report)
-        writer = _BatchWriter(connection, report)
+        moment = int(time.time() if now is None else now)
+        writer = _BatchWriter(connection, report, now=moment)
         if jobs:
             await writer.load_slug_owners({relpath for relpath, _ in jobs}, targeted=only)
         async for batch in _prepared(root, jobs, excerpt_chars, progress, workers):
@@ -95,7 +96,9 @@ async def sync(
         # A knowledge base loaded for the first time is published silently: subscribers hear
         # about posts that appear later, not about the whole archive at once.
         hook = None if first_sync else on_publish
-        report.published = await publish_due(connection, now=now, on_publish=hook)
+        report.published = await publish_due(
+            connection, now=moment, on_publish=hook, indexed=writer.indexed
+        )
     async with connection.execute(
         "SELECT path, error FROM sources WHERE error IS NOT NULL ORDER BY path"
     ) as cursor:
@@ -109,8 +112,12 @@ async def publish_due(
     *,
     now: float | None = None,
     on_publish: PublishHook | None = None,
+    indexed: set[int] | None = None,
 ) -> list[int]:
-    """Mark posts whose date has come as published; the caller owns the transaction."""
+    """Mark posts whose date has come as published and make them searchable.
+
+    The caller owns the transaction.  `indexed` names posts the caller already indexed.
+    """
     moment = int(time.time() if now is None else now)
     async with connection.execute(
         "SELECT id FROM posts WHERE published_at IS NULL AND draft = 0 AND date <= ? "
@@ -122,9 +129,29 @@ async def publish_due(
         await connection.executemany(
             "UPDATE posts SET published_at = ? WHERE id = ?", [(moment, i) for i in ids]
         )
+        await _index(connection, [i for i in ids if indexed is None or i not in indexed])
         if on_publish is not None:
             await on_publish(connection, ids)
     return ids
+
+
+async def _index(connection: aiosqlite.Connection, ids: list[int]) -> None:
+    """Put posts that became visible after their sync (scheduled ones) into the index."""
+    for post_id in ids:
+        async with connection.execute(
+            "SELECT 1 FROM posts_fts WHERE rowid = ?", (post_id,)
+        ) as cursor:
+            if await cursor.fetchone() is not None:
+                continue
+        async with connection.execute(
+            "SELECT title, tags, body FROM posts WHERE id = ?", (post_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is not None:
+            await connection.execute(
+                "INSERT INTO posts_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",
+                (post_id, *fts_columns(row[0], json.loads(row[1]), row[2])),
+            )
 
 
 async def next_scheduled(connection: aiosqlite.Connection) -> int | None:
@@ -269,9 +296,12 @@ async def _delete_posts(connection: aiosqlite.Connection, ids: list[int]) -> Non
 class _BatchWriter:
     """Writes parsed batches with a few `executemany` calls each, not several per post."""
 
-    def __init__(self, connection: aiosqlite.Connection, report: SyncReport) -> None:
+    def __init__(self, connection: aiosqlite.Connection, report: SyncReport, *, now: int) -> None:
         self.db = connection
         self.report = report
+        self.now = now
+        self.indexed: set[int] = set()
+        """Posts this sync put in the search index (the visible ones)."""
         self.slug_owner: dict[str, str] = {}
         self.targeted = False
         self.next_id = 1
@@ -385,11 +415,17 @@ class _BatchWriter:
             rows,
         )
         served = [(item.post, item.fts, post_id) for item, post_id, _ in serve if item.post]
+        visible = [
+            (post_id, *fts)
+            for post, fts, post_id in served
+            if not post.draft and post.date.timestamp() <= self.now
+        ]
+        self.indexed.update(row[0] for row in visible)
         await self.db.executemany(
             "INSERT OR IGNORE INTO post_tags (post_id, tag, tag_key) VALUES (?, ?, ?)",
             [(post_id, tag, tag.casefold()) for post, _, post_id in served for tag in post.tags],
         )
         await self.db.executemany(
             "INSERT INTO posts_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",
-            [(post_id, *fts) for _, fts, post_id in served],
+            visible,
         )

@@ -171,3 +171,22 @@ async def test_targeted_sync_touches_only_the_named_paths(
     assert b is not None and b.summary.title == "B.MD"  # b.md was not looked at
     full = await run_sync(database, content_dir)
     assert full.updated == ["b.md"]
+
+
+async def test_cached_feed_order_follows_every_change(
+    database: Database, content_dir: Path, write_post: WritePost, tmp_path: Path
+) -> None:
+    write_post("a.md", "x", title="A", date="2025-01-01", tags=["t"])
+    await run_sync(database, content_dir)
+    queries = PostQueries(database)
+    assert [p.title for p in (await queries.latest(now=NOW, offset=0, limit=5)).items] == ["A"]
+    write_post("b.md", "x", title="B", date="2025-01-02", tags=["t"])
+    await run_sync(database, content_dir)  # a write through this connection
+    assert [p.title for p in (await queries.latest(now=NOW, offset=0, limit=5)).items] == ["B", "A"]
+    write_post("c.md", "x", title="C", date="2025-01-03", tags=["t"])
+    async with await Database.open(tmp_path / "herald.db") as other:  # another process
+        await sync(other, content_dir, excerpt_chars=350, now=NOW)
+    latest = await queries.latest(now=NOW, offset=0, limit=5)
+    tagged = await queries.by_tag("T", now=NOW, offset=1, limit=5)
+    assert [p.title for p in latest.items] == ["C", "B", "A"]
+    assert (tagged.total, [p.title for p in tagged.items]) == (3, ["B", "A"])

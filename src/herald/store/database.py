@@ -45,6 +45,8 @@ class Database:
         self.connection = connection
         self.path = path
         self._write_lock = asyncio.Lock()
+        self.generation = 0
+        """Bumped after every commit through `transaction()`: caches compare against it."""
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -62,6 +64,13 @@ class Database:
                 await self.connection.execute("ROLLBACK")
                 raise
             await self.connection.execute("COMMIT")
+            self.generation += 1
+
+    async def version(self) -> tuple[int, int]:
+        """Changes whenever anyone, this process or another, committed a change."""
+        async with self.connection.execute("PRAGMA data_version") as cursor:
+            row = await cursor.fetchone()
+        return self.generation, int(row[0]) if row else 0
 
     @classmethod
     async def open(cls, path: Path) -> Database:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from array import array
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,7 +19,12 @@ from herald.store.cjk import match_expression
 from herald.store.database import Database
 
 _VISIBLE = "p.draft = 0 AND p.date <= :now"
-RANKED_CANDIDATES = 2000
+_VISIBLE_ROW = "+p.draft = 0 AND +p.date <= :now"
+"""The same test for a post found by key: `+` keeps SQLite from scanning the date index
+instead of using the primary key (10 ms instead of 0.1 ms at 100k posts)."""
+RANKED_CANDIDATES = 500
+FEED_CACHE_SIZE = 64
+"""Feeds (latest, and one per tag) whose order is kept in memory: 8 bytes a post each."""
 _SUMMARY_COLUMNS = "p.id, p.slug, p.link_key, p.title, p.date, p.tags, p.excerpt, p.lang"
 
 
@@ -67,26 +74,60 @@ class PostQueries:
         self._database = database
         self._db = database.connection
         self._saved: set[str] = set()
+        self._feeds: OrderedDict[str, tuple[tuple[int, int], int, array[int]]] = OrderedDict()
 
     async def latest(self, *, now: int, offset: int, limit: int) -> Slice:
-        total = await self._scalar(f"SELECT count(*) FROM posts p WHERE {_VISIBLE}", {"now": now})
-        rows = await self._rows(
-            f"SELECT {_SUMMARY_COLUMNS} FROM posts p WHERE {_VISIBLE} "
-            "ORDER BY p.date DESC, p.id DESC LIMIT :limit OFFSET :offset",
-            {"now": now, "limit": limit, "offset": offset},
-        )
-        return Slice(total, [_summary(r) for r in rows])
+        ids = await self._ordered("", (), now)
+        return Slice(len(ids), await self._by_ids(list(ids[offset : offset + limit]), now))
 
     async def by_tag(self, tag: str, *, now: int, offset: int, limit: int) -> Slice:
-        params = {"now": now, "tag": tag.casefold(), "limit": limit, "offset": offset}
-        join = "FROM posts p JOIN post_tags t ON t.post_id = p.id WHERE t.tag_key = :tag AND "
-        total = await self._scalar(f"SELECT count(*) {join}{_VISIBLE}", params)
+        ids = await self._ordered(tag.casefold(), (tag.casefold(),), now)
+        return Slice(len(ids), await self._by_ids(list(ids[offset : offset + limit]), now))
+
+    async def _ordered(self, key: str, args: tuple[object, ...], now: int) -> array[int]:
+        """Ids of a feed (everything, or one tag), newest first, cached until anything
+        changes or a scheduled post's time comes.  Paging is then a slice: page 20,000 of
+        100k posts costs what page 1 does, where OFFSET would walk the whole index."""
+        version = await self._database.version()
+        cached = self._feeds.get(key)
+        if cached is not None and cached[0] == version and now < cached[1]:
+            self._feeds.move_to_end(key)
+            return cached[2]
+        if key:
+            sql = (
+                "SELECT p.id FROM post_tags t JOIN posts p ON p.id = t.post_id "
+                f"WHERE t.tag_key = ? AND {_VISIBLE_ROW.replace(':now', '?')} "
+                "ORDER BY p.date DESC, p.id DESC"
+            )
+        else:
+            sql = (
+                f"SELECT p.id FROM posts p WHERE {_VISIBLE.replace(':now', '?')} "
+                "ORDER BY p.date DESC, p.id DESC"
+            )
+        async with self._db.execute(sql, (*args, now)) as cursor:
+            ids = array("q", (row[0] for row in await cursor.fetchall()))
+        async with self._db.execute(
+            "SELECT min(date) FROM posts WHERE draft = 0 AND date > ?", (now,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        valid_until = int(row[0]) if row and row[0] is not None else 2**62
+        self._feeds[key] = (version, valid_until, ids)
+        while len(self._feeds) > FEED_CACHE_SIZE:
+            self._feeds.popitem(last=False)
+        return ids
+
+    async def _by_ids(self, ids: list[int], now: int) -> list[PostSummary]:
+        """Summaries of `ids`, in that order, by primary key."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
         rows = await self._rows(
-            f"SELECT {_SUMMARY_COLUMNS} {join}{_VISIBLE} "
-            "ORDER BY p.date DESC, p.id DESC LIMIT :limit OFFSET :offset",
-            params,
+            f"SELECT {_SUMMARY_COLUMNS} FROM posts p WHERE p.id IN ({marks}) "
+            "AND +p.draft = 0 AND +p.date <= ?",
+            [*ids, now],
         )
-        return Slice(total, [_summary(r) for r in rows])
+        by_id = {row["id"]: _summary(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
 
     async def search(self, query: str, *, now: int, offset: int, limit: int) -> Slice | None:
         """Ranked by weighted BM25 (title > tags > body); None when nothing is searchable.
@@ -106,25 +147,32 @@ class PostQueries:
             "offset": offset,
             "floor": 0,
         }
-        total = await self._scalar(
-            "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH :match", params
-        )
-        if total > RANKED_CANDIDATES:
-            params["cap"] = RANKED_CANDIDATES - 1
-            params["floor"] = await self._scalar(
-                "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :match "
-                "ORDER BY rowid DESC LIMIT 1 OFFSET :cap",
-                params,
-            )
-            total = RANKED_CANDIDATES
-        rows = await self._rows(
-            f"SELECT {_SUMMARY_COLUMNS} FROM ("
-            "  SELECT rowid, rank FROM posts_fts WHERE posts_fts MATCH :match "
-            "  AND rowid >= :floor ORDER BY rank LIMIT :limit OFFSET :offset"
-            f") f CROSS JOIN posts p ON p.id = f.rowid WHERE {_VISIBLE} ORDER BY f.rank",
+        # The floor first: walking rowids backwards stops after RANKED_CANDIDATES matches,
+        # while counting a phrase's 60k matches checks every position list (~10 ms).
+        params["cap"] = RANKED_CANDIDATES - 1
+        floor = await self._scalar(
+            "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :match "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET :cap",
             params,
         )
-        return Slice(total, [_summary(r) for r in rows])
+        if floor:
+            params["floor"] = floor
+            total = RANKED_CANDIDATES
+        else:
+            total = await self._scalar(
+                "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH :match", params
+            )
+        # Two steps: ranked ids from the index alone (as a subquery, SQLite would compute
+        # the rank twice), then those few posts by primary key.
+        ranked = [
+            row[0]
+            for row in await self._rows(
+                "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :match AND rowid >= :floor "
+                "ORDER BY rank LIMIT :limit OFFSET :offset",
+                params,
+            )
+        ]
+        return Slice(total, await self._by_ids(ranked, now))
 
     async def tags(self, *, now: int) -> list[tuple[str, int]]:
         """Every tag with its number of visible posts, most used first."""
@@ -150,7 +198,7 @@ class PostQueries:
     async def _record(self, where: str, key: object, now: int) -> PostRecord | None:
         rows = await self._rows(
             f"SELECT {_SUMMARY_COLUMNS}, p.body, p.path, p.updated FROM posts p "
-            f"WHERE {where} AND {_VISIBLE} LIMIT 1",
+            f"WHERE {where} AND {_VISIBLE_ROW} LIMIT 1",
             {"key": key, "now": now},
         )
         if not rows:
@@ -185,6 +233,8 @@ class PostQueries:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def _rows(self, sql: str, params: dict[str, object]) -> list[aiosqlite.Row]:
+    async def _rows(
+        self, sql: str, params: dict[str, object] | list[object]
+    ) -> list[aiosqlite.Row]:
         async with self._db.execute(sql, params) as cursor:
             return list(await cursor.fetchall())

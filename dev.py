@@ -56,6 +56,7 @@ def main(argv: list[str]) -> None:
         _run(BIN / "ruff", "check", *sources)
         _run(BIN / "ruff", "format", "--check", *sources)
         _run(BIN / "mypy")
+        _run(BIN / "mypy", "bench")
         _run(BIN / "python", "-m", "pytest", *rest)
     elif task == "bench":
         _run(BIN / "python", "-m", "bench", *rest)

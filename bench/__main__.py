@@ -24,13 +24,13 @@ def main() -> None:
         print(f"\n## {size:,} posts\n")
         results = run(size, calls=args.calls, reference=not args.no_reference)
         for key, value in results.items():
-            print(f"- {key}: {describe(value)}", flush=True)
+            print(f"- {key}: {describe(key, value)}", flush=True)
     if args.push:
         from bench.push import push_figures
 
         print("\n## push\n")
         for key, value in push_figures().items():
-            print(f"- {key}: {describe(value)}", flush=True)
+            print(f"- {key}: {describe(key, value)}", flush=True)
 
 
 if __name__ == "__main__":

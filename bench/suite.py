@@ -99,10 +99,11 @@ async def read_figures(db_path: Path, count: int, calls: int, results: dict[str,
 
         results["article render"] = await repeat(article, max(10, calls // 2))
         for label, query in SEARCHES.items():
-            results[f"search: {label}"] = await repeat(
-                lambda _, q=query: reader.search(q, lang="zh"),
-                calls,  # type: ignore[misc]
-            )
+
+            async def search(_: int, query: str = query) -> None:
+                await reader.search(query, lang="zh")
+
+            results[f"search: {label}"] = await repeat(search, calls)
 
 
 def rss_probe(db_path: Path, root: Path) -> dict[str, float]:
@@ -143,11 +144,15 @@ def run(
     return results
 
 
-def describe(value: object) -> str:
+def describe(key: str, value: object) -> str:
     if isinstance(value, Percentiles):
         return str(value)
+    if isinstance(value, float) and "(MB)" in key:
+        return f"{value:.0f} MB"
     if isinstance(value, float):
-        return f"{value:.3f} s" if value < 1000 else f"{value:.0f}"
+        return f"{value:.3f} s"
+    if isinstance(value, int):
+        return f"{value:,}"
     return str(value)
 
 

@@ -332,10 +332,11 @@ class FakeTelegram:
         if request.content_type.startswith("multipart/"):
             reader = await request.multipart()
             async for part in reader:
+                name = str(part.name)  # type: ignore[union-attr]
                 if part.filename:  # type: ignore[union-attr]
-                    params[part.name] = bytes(await part.read())  # type: ignore[union-attr]
+                    params[name] = bytes(await part.read())  # type: ignore[union-attr]
                 else:
-                    params[part.name] = await part.text()  # type: ignore[union-attr]
+                    params[name] = await part.text()  # type: ignore[union-attr]
         else:
             params.update(dict(await request.post()))
         for key, value in list(params.items()):

@@ -10,8 +10,6 @@ import re
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 
-import regex
-
 
 class FieldError(ValueError):
     """A frontmatter value that cannot be used; the message names the field."""
@@ -110,14 +108,17 @@ def as_lang(name: str, value: object) -> str:
     raise FieldError(f"{name}: expected zh or en, got {text!r}")
 
 
-_HAN = regex.compile(r"\p{Han}")
-_LETTER = regex.compile(r"\p{L}")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def detect_lang(text: str) -> str:
-    """`zh` when Chinese characters are at least 5 % of the letters, else `en`."""
-    sample = text[:2_000]  # enough to tell; scanning whole posts cost 0.1 ms each
-    letters = len(_LETTER.findall(sample))
-    if letters == 0:
+    """`zh` when at least 5 % of the first 600 visible characters are CJK, else `en`.
+
+    One stdlib `re` pass over a short sample: the language shows in the first paragraph,
+    and scanning whole posts with `\\p{…}` classes cost 0.1-0.2 ms a post.
+    """
+    sample = text[:600]
+    visible = len(sample) - sample.count(" ") - sample.count("\n")
+    if visible <= 0:
         return "zh"
-    return "zh" if len(_HAN.findall(sample)) / letters >= 0.05 else "en"
+    return "zh" if len(_CJK.findall(sample)) / visible >= 0.05 else "en"

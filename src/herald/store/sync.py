@@ -73,15 +73,17 @@ async def sync(
         await _forget_if_settings_changed(connection, excerpt_chars)
     on_disk = await asyncio.to_thread(_scan, root, only)
     known = await _known_sources(connection, only)
-    jobs: list[tuple[str, str | None]] = []
+    stale: list[str] = []
     for relpath, stat in on_disk.items():
         row = known.get(relpath)
-        retry_duplicate = row is not None and (row[3] or "").startswith(_DUPLICATE)
-        if row is None or retry_duplicate or (row[0], row[1]) != stat:
-            jobs.append((relpath, None if row is None or retry_duplicate else row[2]))
+        if row is None or row[2] or (row[0], row[1]) != stat:
+            stale.append(relpath)
         else:
             report.unchanged += 1
-    removed = sorted(set(known) - set(on_disk))
+    hashes = await _hashes(connection, [p for p in stale if p in known and not known[p][2]])
+    jobs = [(relpath, hashes.get(relpath)) for relpath in stale]
+    removed = sorted(path for path in known if path not in on_disk)
+    del known
     jobs.sort()  # path order decides which of two files keeps a contested slug
 
     async with database.transaction():
@@ -165,20 +167,45 @@ async def next_scheduled(connection: aiosqlite.Connection) -> int | None:
 
 async def _known_sources(
     connection: aiosqlite.Connection, only: set[str] | None
-) -> dict[str, tuple[int, int, str, str | None]]:
-    sql = "SELECT path, size, mtime_ns, sha256, error FROM sources"
+) -> dict[str, tuple[int, int, bool]]:
+    """Stored (size, mtime_ns, failed-as-duplicate) per path: what decides re-parsing.
+
+    Kept small on purpose (no hashes): at 100k files this dict is most of a sync's memory.
+    """
+    sql = (
+        "SELECT path, size, mtime_ns, coalesce(substr(error, 1, 14) = 'duplicate slug', 0) "
+        "FROM sources"
+    )
+    known: dict[str, tuple[int, int, bool]] = {}
+
+    async def collect(cursor: aiosqlite.Cursor) -> None:
+        while rows := await cursor.fetchmany(5000):
+            for row in rows:
+                known[row[0]] = (row[1], row[2], bool(row[3]))
+
     if only is None:
         async with connection.execute(sql) as cursor:
-            rows = list(await cursor.fetchall())  # one thread hop, not one per row
+            await collect(cursor)
     else:
-        rows = []
         paths = sorted(only)
         for start in range(0, len(paths), 500):
             chunk = paths[start : start + 500]
             marks = ",".join("?" * len(chunk))
             async with connection.execute(f"{sql} WHERE path IN ({marks})", chunk) as cursor:
-                rows += await cursor.fetchall()
-    return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
+                await collect(cursor)
+    return known
+
+
+async def _hashes(connection: aiosqlite.Connection, paths: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for start in range(0, len(paths), 500):
+        chunk = paths[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        async with connection.execute(
+            f"SELECT path, sha256 FROM sources WHERE path IN ({marks})", chunk
+        ) as cursor:
+            found.update({row[0]: row[1] for row in await cursor.fetchall()})
+    return found
 
 
 def _scan(root: Path, only: set[str] | None = None) -> dict[str, tuple[int, int]]:

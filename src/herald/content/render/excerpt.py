@@ -90,9 +90,25 @@ def _collapse(text: str) -> str:
 
 
 def _cut(text: str, limit: int, marks: dict[str, str]) -> str:
-    """At most `limit` graphemes, never inside a placeholder; `...` (not counted) if cut."""
+    """At most `limit` graphemes, never inside a grapheme or a placeholder; `...` if cut."""
     if len(text) <= limit:  # graphemes never outnumber code points
         return text
+    head = text[:limit]
+    tail = _GRAPHEME.match(text, limit - 1)
+    simple = len(_GRAPHEME.findall(head)) == limit and tail is not None and tail.end() == limit
+    if not simple:  # emoji sequences, combining marks: count grapheme by grapheme
+        return _cut_by_grapheme(text, limit, marks)
+    # Every grapheme of the head is one code point (the usual case): cut at `limit`, in C,
+    # where walking graphemes in Python cost 0.2 ms a post.
+    end = limit
+    for mark in marks.values():
+        found = text.find(mark, max(0, end - len(mark) + 1), end + len(mark) - 1)
+        if found != -1 and found < end < found + len(mark):
+            end = found
+    return text[:end].rstrip() + ELLIPSIS
+
+
+def _cut_by_grapheme(text: str, limit: int, marks: dict[str, str]) -> str:
     placeholder = regex.compile("|".join(regex.escape(mark) for mark in marks.values()) + r"|\X")
     kept: list[str] = []
     count = 0

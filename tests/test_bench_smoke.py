@@ -1,0 +1,27 @@
+"""The benchmark suite at toy size: keeps `python3 dev.py bench` working, asserts no timings."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bench.push import broadcast_http, broadcast_overhead, first_push_latency
+from bench.suite import run
+from bench.timing import Percentiles
+
+
+def test_the_sync_and_read_benchmarks_run_end_to_end() -> None:
+    results = run(60, calls=5)
+    assert results["posts loaded"] == 60
+    for key in ("cold sync", "re-sync, nothing changed", "full parse, one core (reference)"):
+        assert results[key] > 0
+    assert isinstance(results["/latest page render"], Percentiles)
+    assert results["search: no hit (量子纠缠)"].calls == 5
+    assert any(key.startswith("peak RSS of a serving process") for key in results)
+
+
+def test_the_push_benchmarks_run_end_to_end() -> None:
+    latency = asyncio.run(first_push_latency(posts=20, rounds=1))
+    assert "median" in next(iter(latency.values()))
+    assert "sends/s" in next(iter(asyncio.run(broadcast_overhead(50)).values()))
+    enforced = next(iter(asyncio.run(broadcast_http(10, enforce=True)).values()))
+    assert "0 × 429" in enforced

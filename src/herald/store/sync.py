@@ -122,8 +122,10 @@ async def publish_due(
     """
     moment = int(time.time() if now is None else now)
     async with connection.execute(
-        "SELECT id FROM posts WHERE published_at IS NULL AND draft = 0 AND date <= ? "
-        "ORDER BY date, id",
+        # The partial index holds only unpublished posts; left alone, SQLite prefers the
+        # date index and walks every post (220 ms at 100k instead of 0.1 ms).
+        "SELECT id FROM posts INDEXED BY posts_unpublished "
+        "WHERE published_at IS NULL AND draft = 0 AND date <= ? ORDER BY date, id",
         (moment,),
     ) as cursor:
         ids = [row[0] async for row in cursor]
@@ -159,7 +161,8 @@ async def _index(connection: aiosqlite.Connection, ids: list[int]) -> None:
 async def next_scheduled(connection: aiosqlite.Connection) -> int | None:
     """Unix time of the earliest post still waiting for its date, for the scheduler's timer."""
     async with connection.execute(
-        "SELECT min(date) FROM posts WHERE published_at IS NULL AND draft = 0"
+        "SELECT min(date) FROM posts INDEXED BY posts_unpublished "
+        "WHERE published_at IS NULL AND draft = 0"
     ) as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row and row[0] is not None else None

@@ -17,7 +17,7 @@ def main() -> None:
         action="store_true",
         help="skip the one-core full-parse reference (slow at 100k)",
     )
-    parser.add_argument("--push", action="store_true", help="also run the push benchmarks")
+    parser.add_argument("--no-push", action="store_true", help="skip the push benchmarks")
     args = parser.parse_args()
     print(f"# Herald benchmarks — {machine()} — {time.strftime('%Y-%m-%d %H:%M')}")
     for size in (int(s) for s in args.sizes.split(",")):
@@ -25,7 +25,7 @@ def main() -> None:
         results = run(size, calls=args.calls, reference=not args.no_reference)
         for key, value in results.items():
             print(f"- {key}: {describe(key, value)}", flush=True)
-    if args.push:
+    if not args.no_push:
         from bench.push import push_figures
 
         print("\n## push\n")

@@ -43,7 +43,11 @@ class HeraldDiscord(discord.Client):
         default_language: Language,
         guild_id: int | None = None,
     ) -> None:
-        super().__init__(intents=discord.Intents.none() | discord.Intents(guilds=True))
+        # Content is quoted from posts: it must never ping a server (`@everyone` in a note).
+        super().__init__(
+            intents=discord.Intents.none() | discord.Intents(guilds=True),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
         self.reader = reader
         self.content_dir = content_dir.resolve()
         self.default_language: Language = default_language

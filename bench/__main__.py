@@ -10,7 +10,11 @@ from bench.suite import describe, machine, run
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        help='comma-separated corpus sizes ("" for the push figures only)',
+    )
     parser.add_argument("--calls", type=int, default=500, help="samples per latency figure")
     parser.add_argument(
         "--no-reference",
@@ -20,7 +24,7 @@ def main() -> None:
     parser.add_argument("--no-push", action="store_true", help="skip the push benchmarks")
     args = parser.parse_args()
     print(f"# Herald benchmarks — {machine()} — {time.strftime('%Y-%m-%d %H:%M')}")
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
         print(f"\n## {size:,} posts\n")
         results = run(size, calls=args.calls, reference=not args.no_reference)
         for key, value in results.items():

@@ -38,6 +38,7 @@ class App:
             progress=progress,
             on_publish=plan_deliveries,
             only=only,
+            notify_on_update=self.config.push.notify_on_update,
         )
         for path, reason in report.failed.items():
             log.warning("skipped %s: %s", path, reason)

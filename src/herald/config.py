@@ -75,6 +75,7 @@ class DiscordConfig(_Section):
 class PushConfig(_Section):
     enabled: bool = True
     notify_on_update: bool = False
+    """Announce an already published post again when its file changes."""
     max_attempts: int = Field(8, ge=1)
     concurrency: int = Field(16, ge=1, le=512)
     """Deliveries in flight at once per platform: also the most a crash can repeat."""

@@ -214,6 +214,15 @@ async def test_group_subscriptions_are_for_administrators_only(bot: Harness) -> 
     assert gone.text == "Unsubscribed."
 
 
+async def test_channel_administrators_subscribe_their_channel(bot: Harness) -> None:
+    channel = -100999
+    await bot.tg.user_sends(channel, "/subscribe 训练", channel=True)
+    await bot.tg.wait_for(lambda: bool(bot.tg.sent(channel)))
+    assert "训练" in (bot.tg.sent(channel)[0].text or "")
+    stored = await Subscriptions(bot.app.database).get("telegram", str(channel))
+    assert stored is not None and stored.tags == ("训练",)
+
+
 async def test_private_chats_may_subscribe(bot: Harness) -> None:
     [done] = await bot.say("/subscribe")
     assert done.text == "Subscribed: new posts will be pushed here. /unsubscribe to stop."
@@ -221,12 +230,22 @@ async def test_private_chats_may_subscribe(bot: Harness) -> None:
 
 async def test_forged_and_stale_buttons_get_a_polite_answer(bot: Harness) -> None:
     [feed] = await bot.say("/latest")
-    for forged in ["zzz", "l:0", "r:zzzzzzzz", "s:aaaaaaaaaa:1", "l:999"]:
+    for forged in ["zzz", "l:0", "r:" + "z" * 9]:  # not a payload Herald makes: a toast
         query = await bot.press(feed, forged)
-        answer = bot.tg.callback_answers[query]
-        assert answer.get("text"), forged
+        assert "expired" in bot.tg.callback_answers[query].get("text", ""), forged
     await bot.idle()
-    assert len(bot.tg.sent(ALICE)) == 1  # nothing else was posted
+    assert len(bot.tg.sent(ALICE)) == 1  # nothing was posted for those
+    stale = {
+        "r:zzzzzzzz": "no longer available",
+        "l:999": "There is no page 999",
+        "s:aaaaaaaaaa:1": "expired",
+    }
+    for payload, expected in stale.items():  # well-formed but stale: answered, then told
+        before = len(bot.tg.sent(ALICE))
+        query = await bot.press(feed, payload)
+        assert bot.tg.callback_answers[query].get("text") is None  # answered first, at once
+        await bot.tg.wait_for(lambda b=before: len(bot.tg.sent(ALICE)) > b)  # type: ignore[misc]
+        assert expected in (bot.tg.sent(ALICE)[-1].text or ""), payload
     [still] = await bot.say("/latest 2")  # and the bot is alive
     assert "page 2/" in (still.text or "")
 

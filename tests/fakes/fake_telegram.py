@@ -183,28 +183,39 @@ class FakeTelegram:
         }
 
     async def user_sends(
-        self, chat_id: int, text: str, *, user_id: int | None = None, language_code: str = "en"
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        language_code: str = "en",
+        channel: bool = False,
     ) -> int:
+        """A user (or, with `channel=True`, a channel's administrator) posts `text`."""
         user_id = user_id or chat_id
         self.known_chats.add(chat_id)
-        chat = (
-            {"id": chat_id, "type": "private", "first_name": f"User{user_id}"}
-            if chat_id > 0
-            else {"id": chat_id, "type": "supergroup", "title": "Group"}
-        )
+        if channel:
+            chat: dict[str, Any] = {"id": chat_id, "type": "channel", "title": "Channel"}
+        elif chat_id > 0:
+            chat = {"id": chat_id, "type": "private", "first_name": f"User{user_id}"}
+        else:
+            chat = {"id": chat_id, "type": "supergroup", "title": "Group"}
         message: dict[str, Any] = {
             "message_id": next(self._message_ids[chat_id]),
             "date": int(time.time()),
             "chat": chat,
-            "from": self.user(user_id, language_code),
             "text": text,
         }
+        if channel:
+            message["sender_chat"] = chat
+        else:
+            message["from"] = self.user(user_id, language_code)
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_length(command)}
             ]
-        await self._push({"message": message})
+        await self._push({"channel_post" if channel else "message": message})
         return int(message["message_id"])
 
     async def user_presses(

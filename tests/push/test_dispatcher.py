@@ -233,3 +233,40 @@ async def test_the_first_sync_of_an_empty_store_announces_nothing(
     write_post("b.md", "x", title="B", date="2025-01-02")
     await sync(database, content_dir, excerpt_chars=350, on_publish=plan_deliveries)
     assert (await Outbox(database).stats()).counts["pending"] == 1
+
+
+async def test_edits_notify_again_only_when_configured(world: World) -> None:
+    await world.subscriptions.subscribe("memo", "1")
+    world.write("e.md", "v1", title="Edited", date="2025-01-01")
+    await world.sync()
+    await world.drain()
+    world.write("e.md", "v2", title="Edited, v2", date="2025-01-01")
+    await sync(
+        world.database,
+        world.content,
+        excerpt_chars=350,
+        on_publish=plan_deliveries,
+        notify_on_update=True,
+    )
+    assert await world.drain() == 1
+    assert [title for _, title, _ in world.messenger.sent] == ["Edited", "Edited, v2"]
+    await sync(
+        world.database,
+        world.content,
+        excerpt_chars=350,
+        on_publish=plan_deliveries,
+        notify_on_update=True,
+    )  # nothing changed: nothing more
+    assert await world.drain() == 0
+
+
+async def test_timeouts_are_retried_like_server_errors(world: World) -> None:
+    await world.subscriptions.subscribe("memo", "1")
+    world.messenger.failures["1"] = [TimeoutError()]  # type: ignore[list-item]
+    world.write("n.md", "x", title="N", date="2025-01-01")
+    await world.sync()
+    await world.drain()
+    stats = await world.outbox.stats()
+    assert stats.counts["pending"] == 1 and stats.last_errors[0][3] == "TimeoutError"
+    await world.database.connection.execute("UPDATE outbox SET not_before = 0")
+    assert await world.drain() == 1 and len(world.messenger.sent) == 1

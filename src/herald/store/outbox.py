@@ -43,11 +43,12 @@ async def plan_deliveries(connection: aiosqlite.Connection, post_ids: Sequence[i
     """
     now = time.time()
     await connection.executemany(
-        "INSERT OR IGNORE INTO outbox (post_id, subscription_id, created_at) "
-        "SELECT ?, s.id, ? FROM subscriptions s WHERE s.active = 1 AND ("
+        "INSERT OR IGNORE INTO outbox (post_id, subscription_id, revision, created_at) "
+        "SELECT ?, s.id, (SELECT revision FROM posts WHERE id = ?), ? "
+        "FROM subscriptions s WHERE s.active = 1 AND ("
         "  s.tags = '[]' OR EXISTS (SELECT 1 FROM post_tags t, json_each(s.tags) j "
         "  WHERE t.post_id = ? AND t.tag_key = j.value))",
-        [(post_id, now, post_id) for post_id in post_ids],
+        [(post_id, post_id, now, post_id) for post_id in post_ids],
     )
 
 

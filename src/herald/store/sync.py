@@ -63,6 +63,7 @@ async def sync(
     now: float | None = None,
     workers: int | None = None,
     only: set[str] | None = None,
+    notify_on_update: bool = False,
 ) -> SyncReport:
     """Sync the whole folder, or with `only` just those relative paths (the watcher knows
     which files changed, so one edit among 100k costs milliseconds, not a full scan)."""
@@ -98,6 +99,10 @@ async def sync(
         # A knowledge base loaded for the first time is published silently: subscribers hear
         # about posts that appear later, not about the whole archive at once.
         hook = None if first_sync else on_publish
+        if hook is not None and notify_on_update and report.updated:
+            edited = await _new_revisions(connection, report.updated)
+            if edited:
+                await hook(connection, edited)
         report.published = await publish_due(
             connection, now=moment, on_publish=hook, indexed=writer.indexed
         )
@@ -137,6 +142,21 @@ async def publish_due(
         if on_publish is not None:
             await on_publish(connection, ids)
     return ids
+
+
+async def _new_revisions(connection: aiosqlite.Connection, paths: list[str]) -> list[int]:
+    """Edited posts that readers already saw get a new revision, to be announced again."""
+    edited: list[int] = []
+    for start in range(0, len(paths), 500):
+        chunk = paths[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        async with connection.execute(
+            f"UPDATE posts SET revision = revision + 1 WHERE path IN ({marks}) "
+            "AND published_at IS NOT NULL AND draft = 0 RETURNING id",
+            chunk,
+        ) as cursor:
+            edited += [row[0] for row in await cursor.fetchall()]
+    return edited
 
 
 async def _index(connection: aiosqlite.Connection, ids: list[int]) -> None:

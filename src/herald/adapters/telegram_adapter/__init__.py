@@ -64,6 +64,12 @@ def build_application(reader: ReaderService, config: Config) -> Application:  # 
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback))
+    # In a channel only its administrators can post, so its subscription is theirs to set.
+    in_channels = filters.UpdateType.CHANNEL_POSTS
+    application.add_handler(CommandHandler("subscribe", handlers.subscribe, filters=in_channels))
+    application.add_handler(
+        CommandHandler("unsubscribe", handlers.unsubscribe, filters=in_channels)
+    )
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_handler(InlineQueryHandler(handlers.inline))
     # Unknown commands get a hint only in private chats: in groups they may be another bot's.

@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from herald.content.render import telegram_messages
-from herald.core.actions import ShowLatest
+from herald.core.actions import ShowLatest, decode
 from herald.core.commands import help_text
 from herald.core.i18n import Language, language_of, t
 from herald.core.media import local_images
@@ -218,11 +218,12 @@ class TelegramHandlers:
         if query is None:
             return
         lang = await self.language(update)
-        reply = await self.reader.perform(query.data or "", lang=lang)
-        if isinstance(reply, Notice):  # stale or forged: say so on the button itself
-            await query.answer(reply.text[:200], show_alert=False)
+        action = decode(query.data or "")
+        if action is None:  # forged or from an older version: say so on the button itself
+            await query.answer(t(lang, "action.stale")[:200])
             return
-        await query.answer()
+        await query.answer()  # first, before any slow work: the spinner stops at once
+        reply = await self.reader.act(action, lang=lang)
         if reply is None:
             return
         message = query.message

@@ -12,6 +12,7 @@ import logging
 import time
 
 from herald.core.service import ReaderService
+from herald.core.views import Card
 from herald.push.errors import PermanentFailure, RetryAfter, TemporaryFailure
 from herald.push.messenger import Messenger
 from herald.push.pacing import Pacer
@@ -43,6 +44,7 @@ class Dispatcher:
         self.backoff_base = backoff_base
         self.default_language = default_language
         self._wake = asyncio.Event()
+        self._cards: dict[tuple[int, str], Card | None] = {}
 
     def wake(self) -> None:
         """New entries were planned: stop waiting and look."""
@@ -77,6 +79,7 @@ class Dispatcher:
         worker has handed to the platform can be repeated after a crash.
         """
         pacer = pacer or Pacer(messenger.limits)
+        self._cards.clear()  # a post edited since the last drain gets a fresh card
         queue: asyncio.Queue[Delivery | None] = asyncio.Queue(maxsize=self.concurrency)
         attempted = 0
 
@@ -94,9 +97,18 @@ class Dispatcher:
                 await queue.put(None)
         return attempted
 
+    async def _card(self, post_id: int, lang: str) -> Card | None:
+        """One card per post and language for a whole broadcast, not one read per chat."""
+        key = (post_id, lang)
+        if key not in self._cards:
+            if len(self._cards) > 256:
+                self._cards.clear()
+            self._cards[key] = await self.reader.announcement(post_id, lang=lang)
+        return self._cards[key]
+
     async def _deliver(self, messenger: Messenger, pacer: Pacer, delivery: Delivery) -> None:
         lang = delivery.language or self.default_language
-        card = await self.reader.announcement(delivery.post_id, lang=lang)
+        card = await self._card(delivery.post_id, lang)
         if card is None:
             await self.outbox.skip(delivery.id, "post is no longer published")
             return

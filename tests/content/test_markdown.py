@@ -251,3 +251,9 @@ def test_inline_parse_for_summaries_keeps_block_markers() -> None:
 def test_odd_input_never_raises(text: str) -> None:
     parse_markdown(text)
     parse_inline(text)
+
+
+def test_footnote_input_that_breaks_the_plugin_still_parses() -> None:
+    # Found by hypothesis in CI: the footnote plugin emitted badly nested tokens here.
+    document = parse_markdown("[^1]: 1. [^1]: ")
+    assert document.blocks

@@ -56,6 +56,12 @@ from herald.content.rawhtml import (
     without_citations,
 )
 
+_WITHOUT_FOOTNOTES = (
+    MarkdownIt("commonmark")
+    .enable(["table", "strikethrough"])
+    .use(dollarmath_plugin, double_inline=True, allow_digits=False)
+    .use(texmath_plugin, delimiters="brackets")
+)
 _PARSER = (
     MarkdownIt("commonmark")
     .enable(["table", "strikethrough"])
@@ -70,8 +76,14 @@ _PAIRED = frozenset({"a", "d-footnote", *SILENT})
 
 def parse_markdown(text: str) -> Document:
     """The post's Markdown body as a Document; never raises on odd input."""
-    tokens = _PARSER.parse(resolve_liquid(text), {})
-    return _Converter().document(SyntaxTreeNode(tokens))
+    source = resolve_liquid(text)
+    try:
+        tree = SyntaxTreeNode(_PARSER.parse(source, {}))
+    except ValueError:
+        # The footnote plugin nests tokens wrongly on some odd input (`[^1]: 1. [^1]: `,
+        # found by hypothesis); read such a post without footnotes rather than not at all.
+        tree = SyntaxTreeNode(_WITHOUT_FOOTNOTES.parse(source, {}))
+    return _Converter().document(tree)
 
 
 def parse_inline(text: str) -> tuple[Inline, ...]:

@@ -13,7 +13,7 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,9 +147,7 @@ async def publish_due(
 async def _new_revisions(connection: aiosqlite.Connection, paths: list[str]) -> list[int]:
     """Edited posts that readers already saw get a new revision, to be announced again."""
     edited: list[int] = []
-    for start in range(0, len(paths), 500):
-        chunk = paths[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in _in_chunks(paths):
         async with connection.execute(
             f"UPDATE posts SET revision = revision + 1 WHERE path IN ({marks}) "
             "AND published_at IS NOT NULL AND draft = 0 RETURNING id",
@@ -211,9 +209,7 @@ async def _known_sources(
             await collect(cursor)
     else:
         paths = sorted(only)
-        for start in range(0, len(paths), 500):
-            chunk = paths[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(paths):
             async with connection.execute(f"{sql} WHERE path IN ({marks})", chunk) as cursor:
                 await collect(cursor)
     return known
@@ -221,14 +217,19 @@ async def _known_sources(
 
 async def _hashes(connection: aiosqlite.Connection, paths: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for start in range(0, len(paths), 500):
-        chunk = paths[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in _in_chunks(paths):
         async with connection.execute(
             f"SELECT path, sha256 FROM sources WHERE path IN ({marks})", chunk
         ) as cursor:
             found.update({row[0]: row[1] for row in await cursor.fetchall()})
     return found
+
+
+def _in_chunks(paths: list[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """Paths in chunks under SQLite's parameter limit, each with its `?,?,…` list."""
+    for start in range(0, len(paths), size):
+        chunk = paths[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _scan(root: Path, only: set[str] | None = None) -> dict[str, tuple[int, int]]:
@@ -325,9 +326,7 @@ async def _remove(connection: aiosqlite.Connection, paths: list[str], report: Sy
 
 async def _ids_by_path(connection: aiosqlite.Connection, paths: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for start in range(0, len(paths), 500):
-        chunk = paths[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in _in_chunks(paths):
         async with connection.execute(
             f"SELECT path, id FROM posts WHERE path IN ({marks})", chunk
         ) as cursor:

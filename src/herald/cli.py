@@ -29,29 +29,20 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def _path_option(flag: str, name: str, help_text: str) -> Callable[..., Any]:
+    return click.option(flag, name, type=click.Path(path_type=Path), default=None, help=help_text)
+
+
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command takes, so any command can be pointed anywhere."""
     options = [
-        click.option(
+        _path_option(
             "--config",
             "config_path",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="Config file (default: $HERALD_CONFIG, else ./herald.toml if present).",
+            "Config file (default: $HERALD_CONFIG, else ./herald.toml if present).",
         ),
-        click.option(
-            "--content",
-            "content_dir",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="Content folder; overrides [content] dir.",
-        ),
-        click.option(
-            "--db",
-            "db_path",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="SQLite file; overrides [store] path.",
-        ),
+        _path_option("--content", "content_dir", "Content folder; overrides [content] dir."),
+        _path_option("--db", "db_path", "SQLite file; overrides [store] path."),
         click.option("-v", "--verbose", is_flag=True, help="Log more (to stderr)."),
     ]
     for option in reversed(options):

@@ -111,7 +111,6 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Sorry, something went wrong; it has been logged. Please try again later.",
     },
     "help.heading": {"zh": "可用命令", "en": "Commands"},
-    "article.continued": {"zh": "（续）", "en": "(continued)"},
 }
 
 

@@ -141,6 +141,10 @@ class ReaderService:
             return t(lang, "empty.search", query=text)
         return t(lang, "empty.latest")
 
+    def _date_text(self, summary: PostSummary) -> str:
+        """Dates are shown as the day in the configured zone; stored times stay UTC."""
+        return summary.date.astimezone(self.zone).strftime("%Y-%m-%d")
+
     def _card(self, summary: PostSummary, number: int, lang: str) -> Card:
         return Card(
             number=number,
@@ -149,7 +153,7 @@ class ReaderService:
             link_key=summary.link_key,
             title=summary.title,
             excerpt=summary.excerpt,
-            date_text=summary.date.astimezone(self.zone).strftime("%Y-%m-%d"),
+            date_text=self._date_text(summary),
             tags=summary.tags,
             read=Button(t(lang, "button.read", number=number), ReadPost(summary.id)),
         )
@@ -230,13 +234,12 @@ class ReaderService:
             slug=summary.slug,
             link_key=summary.link_key,
             title=summary.title,
-            date_text=summary.date.astimezone(self.zone).strftime("%Y-%m-%d"),
+            date_text=self._date_text(summary),
             tags=summary.tags,
             document=_parsed(record.body),
             lang=summary.lang,
             source_path=record.path,
             back=Button(t(lang, "button.back"), back_to),
-            continued_label=t(lang, "article.continued"),
         )
 
     async def announcement(self, post_id: int, *, lang: str) -> Card | None:
@@ -256,12 +259,12 @@ class ReaderService:
             return Notice(t(lang, "action.stale"), is_error=True)
         return await self.act(action, lang=lang)
 
-    async def act(self, action: Action, *, lang: str, page_size: int | None = None) -> Reply | None:
+    async def act(self, action: Action, *, lang: str) -> Reply | None:
         if isinstance(action, Noop):
             return None
         if isinstance(action, ReadPost):
             return await self.open_post(action.post_id, lang=lang)
-        return await self.feed(action, lang=lang, page_size=page_size)
+        return await self.feed(action, lang=lang)
 
     # -- subscriptions -------------------------------------------------------------------
 

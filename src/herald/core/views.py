@@ -61,7 +61,6 @@ class ArticleView:
     source_path: str
     """Path of the Markdown file relative to the content folder, to resolve local images."""
     back: Button
-    continued_label: str
 
 
 @dataclass(frozen=True, slots=True)

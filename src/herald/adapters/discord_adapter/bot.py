@@ -179,6 +179,17 @@ def _may_manage(interaction: discord.Interaction[Any]) -> bool:
     return interaction.guild_id is None or permissions.manage_channels or permissions.administrator
 
 
+async def _refused(
+    client: HeraldDiscord, interaction: discord.Interaction[Any], lang: Language
+) -> bool:
+    """Channel subscriptions are for members who may manage the channel; others are told so."""
+    if _may_manage(interaction):
+        return False
+    notice = Notice(t(lang, "subscribe.admins_only"))
+    await client.respond(interaction, notice, lang=lang, ephemeral=True)
+    return True
+
+
 def _register(client: HeraldDiscord) -> None:
     tree = client.tree
     reader = client.reader
@@ -247,9 +258,7 @@ def _register(client: HeraldDiscord) -> None:
     @app_commands.describe(tag="Only posts with this tag (optional)")
     async def subscribe(interaction: discord.Interaction[Any], tag: str | None = None) -> None:
         lang = client.language(interaction)
-        if not _may_manage(interaction):
-            notice = Notice(t(lang, "subscribe.admins_only"))
-            await client.respond(interaction, notice, lang=lang, ephemeral=True)
+        if await _refused(client, interaction, lang):
             return
         tags = (tag,) if tag else ()
         chat = str(interaction.channel_id)
@@ -261,9 +270,7 @@ def _register(client: HeraldDiscord) -> None:
     @tree.command(name="unsubscribe", description=describe("unsubscribe"))
     async def unsubscribe(interaction: discord.Interaction[Any]) -> None:
         lang = client.language(interaction)
-        if not _may_manage(interaction):
-            notice = Notice(t(lang, "subscribe.admins_only"))
-            await client.respond(interaction, notice, lang=lang, ephemeral=True)
+        if await _refused(client, interaction, lang):
             return
         notice = await reader.unsubscribe(PLATFORM, str(interaction.channel_id), lang=lang)
         await client.respond(interaction, notice, lang=lang)

@@ -23,11 +23,11 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from herald.content.render import telegram_messages
-from herald.core.actions import ShowLatest, decode
+from herald.core.actions import ReadPost, ShowLatest, decode
 from herald.core.commands import help_text
 from herald.core.i18n import Language, language_of, t
 from herald.core.media import local_images
-from herald.core.service import Feed, ReaderService, page_argument
+from herald.core.service import ReaderService, page_argument
 from herald.core.views import ArticleView, Button, FeedPage, Notice, Reply, TagList
 from herald.limits import TELEGRAM_CAPTION_CHARS, TELEGRAM_INLINE_RESULTS
 
@@ -223,7 +223,13 @@ class TelegramHandlers:
             await query.answer(t(lang, "action.stale")[:200])
             return
         await query.answer()  # first, before any slow work: the spinner stops at once
-        reply = await self.reader.act(action, lang=lang)
+        feed = context.chat_data.get("feed") if context.chat_data is not None else None
+        if isinstance(action, ReadPost):  # "back" should return to the list the reader saw
+            reply: Reply | None = await self.reader.open_post(
+                action.post_id, lang=lang, context=feed
+            )
+        else:
+            reply = await self.reader.act(action, lang=lang)
         if reply is None:
             return
         message = query.message
@@ -242,10 +248,6 @@ class TelegramHandlers:
                 if "not modified" not in str(exc).lower():  # double taps are harmless
                     raise
             return
-        if isinstance(reply, ArticleView) and message is not None and context.chat_data is not None:
-            feed: Feed | None = context.chat_data.get("feed")
-            if feed is not None:
-                reply = await self.reader.open_post(reply.post_id, lang=lang, context=feed)
         await self.reply(update, context, reply, lang=lang)
 
     async def inline(self, update: Update, context: Context) -> None:

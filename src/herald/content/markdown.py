@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.texmath import texmath_plugin
@@ -55,6 +54,7 @@ from herald.content.rawhtml import (
     tag_of,
     without_citations,
 )
+from herald.content.tree import Node, token_tree
 
 _WITHOUT_FOOTNOTES = (
     MarkdownIt("commonmark")
@@ -78,18 +78,18 @@ def parse_markdown(text: str) -> Document:
     """The post's Markdown body as a Document; never raises on odd input."""
     source = resolve_liquid(text)
     try:
-        tree = SyntaxTreeNode(_PARSER.parse(source, {}))
+        tree = token_tree(_PARSER.parse(source, {}))
     except ValueError:
         # The footnote plugin nests tokens wrongly on some odd input (`[^1]: 1. [^1]: `,
         # found by hypothesis); read such a post without footnotes rather than not at all.
-        tree = SyntaxTreeNode(_WITHOUT_FOOTNOTES.parse(source, {}))
+        tree = token_tree(_WITHOUT_FOOTNOTES.parse(source, {}))
     return _Converter().document(tree)
 
 
 def parse_inline(text: str) -> tuple[Inline, ...]:
     """Markdown with inline syntax only (a frontmatter summary): `1.` or `-` stay text."""
     tokens = _PARSER.parseInline(resolve_liquid(text), {})
-    return _Converter().inline_children(SyntaxTreeNode(tokens))
+    return _Converter().inline_children(token_tree(tokens))
 
 
 class _Converter:
@@ -100,8 +100,8 @@ class _Converter:
         self.numbers: dict[object, str] = {}
         self.notes: dict[str, Footnote] = {}
 
-    def document(self, tree: SyntaxTreeNode) -> Document:
-        blocks = self.blocks(tree.children)
+    def document(self, tree: list[Node]) -> Document:
+        blocks = self.blocks(tree)
         if self.notes:
             ordered = sorted(self.notes.values(), key=lambda note: int(note.label))
             blocks = (*blocks, Footnotes(tuple(ordered)))
@@ -112,15 +112,15 @@ class _Converter:
 
     # -- blocks ------------------------------------------------------------------------
 
-    def blocks(self, nodes: list[SyntaxTreeNode]) -> tuple[Block, ...]:
+    def blocks(self, nodes: list[Node]) -> tuple[Block, ...]:
         return tuple(block for node in nodes for block in self.block(node))
 
-    def block(self, node: SyntaxTreeNode) -> list[Block]:
+    def block(self, node: Node) -> list[Block]:
         kind = node.type
         if kind == "paragraph":
-            return _promote_display_math(self.inline_children(node))
+            return _promote_display_math(self.inline_children(node.children))
         if kind == "heading":
-            return [Heading(int(node.tag[1:]), self.inline_children(node))]
+            return [Heading(int(node.tag[1:]), self.inline_children(node.children))]
         if kind in ("fence", "code_block"):
             words = (node.info or "").split()
             lang = _LANGUAGE.sub("", words[0])[:30] if words else ""
@@ -145,12 +145,12 @@ class _Converter:
                 self.notes[label] = Footnote(label, self.blocks(child.children))
         return []
 
-    def table(self, node: SyntaxTreeNode) -> Table:
+    def table(self, node: Node) -> Table:
         header: tuple[tuple[Inline, ...], ...] = ()
         rows: list[tuple[tuple[Inline, ...], ...]] = []
         for section in node.children:
             for row in section.children:
-                cells = tuple(self.inline_children(cell) for cell in row.children)
+                cells = tuple(self.inline_children(cell.children) for cell in row.children)
                 if section.type == "thead":
                     header = cells
                 else:
@@ -159,14 +159,14 @@ class _Converter:
 
     # -- inlines -----------------------------------------------------------------------
 
-    def inline_children(self, node: SyntaxTreeNode) -> tuple[Inline, ...]:
+    def inline_children(self, nodes: list[Node]) -> tuple[Inline, ...]:
         inlines: list[Inline] = []
-        for child in node.children:
+        for child in nodes:
             if child.type == "inline":
                 inlines.extend(self.inlines(child.children))
         return tuple(inlines)
 
-    def inlines(self, nodes: list[SyntaxTreeNode]) -> list[Inline]:
+    def inlines(self, nodes: list[Node]) -> list[Inline]:
         result: list[Inline] = []
         index = 0
         while index < len(nodes):
@@ -178,7 +178,7 @@ class _Converter:
             index += 1
         return without_citations(result) if CITATION in result else result
 
-    def inline(self, node: SyntaxTreeNode) -> list[Inline]:
+    def inline(self, node: Node) -> list[Inline]:
         kind = node.type
         if kind == "text":
             return [Text(node.content)] if node.content else []
@@ -204,7 +204,7 @@ class _Converter:
             return [FootnoteRef(self.number(("md", node.meta.get("id"))))]
         return self.inlines(node.children)
 
-    def html_inline(self, nodes: list[SyntaxTreeNode], index: int, out: list[Inline]) -> int:
+    def html_inline(self, nodes: list[Node], index: int, out: list[Inline]) -> int:
         """Consume one inline HTML tag (with its content, for paired elements)."""
         markup = nodes[index].content
         tag = tag_of(markup)
@@ -292,7 +292,7 @@ def _flush_paragraph(current: list[Inline], blocks: list[Block]) -> None:
     current.clear()
 
 
-def _plain(node: SyntaxTreeNode) -> str:
+def _plain(node: Node) -> str:
     if node.type in ("text", "code_inline", "math_inline", "math_inline_double"):
         return node.content
     return "".join(_plain(child) for child in node.children)

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from markdown_it.tree import SyntaxTreeNode
-
 from herald.content.document import Image, Inline, Text
+from herald.content.tree import Node
 
 ELEMENTS = frozenset(
     """a abbr address area article aside audio b bdi bdo blockquote body br button canvas
@@ -192,7 +191,7 @@ def without_citations(inlines: list[Inline]) -> list[Inline]:
     return out
 
 
-def is_markup(nodes: list[SyntaxTreeNode], index: int, name: str, closing: bool) -> bool:
+def is_markup(nodes: list[Node], index: int, name: str, closing: bool) -> bool:
     """Whether an inline `<name>` is HTML rather than prose that looks like it.
 
     Custom elements (`d-cite`) and void ones (`br`, `img`) always are; `<s>` never is (in
@@ -208,12 +207,12 @@ def is_markup(nodes: list[SyntaxTreeNode], index: int, name: str, closing: bool)
     return partner is not None
 
 
-def closing_tag(nodes: list[SyntaxTreeNode], start: int, name: str) -> int | None:
+def closing_tag(nodes: list[Node], start: int, name: str) -> int | None:
     """Index of the sibling closing tag that matches the element opened at `start`."""
     return _partner(nodes, start, name, 1)
 
 
-def _partner(nodes: list[SyntaxTreeNode], start: int, name: str, step: int) -> int | None:
+def _partner(nodes: list[Node], start: int, name: str, step: int) -> int | None:
     """The sibling tag that pairs with the one at `start`, searching in direction `step`."""
     depth = 0
     stop = len(nodes) if step > 0 else -1

@@ -23,7 +23,7 @@ import aiosqlite
 from herald.content.loader import SUFFIXES, walk
 from herald.store.database import Database
 from herald.store.links import link_key
-from herald.store.prepare import Prepared, fts_columns, prepare_batch
+from herald.store.prepare import Prepared, fts_columns, prepare_batch, start_worker
 
 PARALLEL_THRESHOLD = 200
 """Below this many files to parse, a process pool costs more than it saves."""
@@ -271,7 +271,7 @@ async def _prepared(
             yield prepared
         return
     loop = asyncio.get_running_loop()
-    with ProcessPoolExecutor(max_workers=processes) as pool:
+    with ProcessPoolExecutor(max_workers=processes, initializer=start_worker) as pool:
         ahead: list[asyncio.Future[list[Prepared]]] = []
         pending = iter(batches)
 

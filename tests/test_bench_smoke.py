@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bench.push import broadcast_http, broadcast_overhead, first_push_latency
+from bench.stages import stages
 from bench.suite import run
 from bench.timing import Percentiles
 
@@ -14,9 +15,19 @@ def test_the_sync_and_read_benchmarks_run_end_to_end() -> None:
     assert results["posts loaded"] == 60
     for key in ("cold sync", "re-sync, nothing changed", "full parse, one core (reference)"):
         assert results[key] > 0
+    assert results["cold sync CPU, writing process (ms a post)"] > 0
+    assert results["cold sync cores busy"] > 0
+    assert str(results["cold sync ÷ reference"]).endswith("%")
     assert isinstance(results["/latest page render"], Percentiles)
     assert results["search: no hit (量子纠缠)"].calls == 5
     assert any(key.startswith("peak RSS of a serving process") for key in results)
+
+
+def test_the_stage_breakdown_runs_end_to_end() -> None:
+    figures = stages(30)
+    assert figures["Markdown → document"] > 0
+    assert figures["cold sync in one process (CPU)"] > 0
+    assert figures["reference: read, parse, every renderer (CPU)"] > 0
 
 
 def test_the_push_benchmarks_run_end_to_end() -> None:

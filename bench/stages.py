@@ -1,0 +1,142 @@
+"""`python -m bench.stages [N]`: CPU per post of each step of a sync and of the reference.
+
+The cold-sync target compares a two-core sync with a one-core "parse and render everything"
+reference.  This splits both into their steps, on the same posts, so it is visible which
+steps they share (reading, parsing, the excerpt) and which only one of them pays (the sync:
+CJK bigrams, moving results between processes, SQLite; the reference: three renderers).
+It also times a whole cold sync in one process, which is the fairest single comparison:
+if one core needs longer for the sync than for the reference, two cores cannot bring the
+sync under half of it.
+
+Each step runs over every post, three rounds, the best round counted (this is a noisy
+shared machine); the cyclic collector is paused while a step runs, so steps are not
+charged for collections caused by the posts kept in memory between them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from bench.corpus import write_corpus
+from bench.suite import full_parse_one_core
+from herald.content.document import Document
+from herald.content.loader import discover, read_post
+from herald.content.markdown import parse_markdown
+from herald.content.post import Post
+from herald.content.render import (
+    discord_messages,
+    excerpt,
+    plain_text,
+    search_text,
+    telegram_messages,
+)
+from herald.store.cjk import index_text
+from herald.store.database import Database
+from herald.store.prepare import prepare_batch
+from herald.store.sync import sync
+
+T = TypeVar("T")
+ROUNDS = 3
+
+
+def per_post_ms(step: Callable[[T], object], items: Sequence[T]) -> float:
+    best = float("inf")
+    for _ in range(ROUNDS):
+        gc.disable()
+        started = time.process_time()
+        for item in items:
+            step(item)
+        best = min(best, time.process_time() - started)
+        gc.enable()
+    return best / len(items) * 1000
+
+
+async def _cold_sync_seconds(root: Path, db_path: Path, workers: int) -> float:
+    for leftover in db_path.parent.glob(db_path.name + "*"):
+        leftover.unlink()
+    async with await Database.open(db_path) as database:
+        started = time.process_time()
+        await sync(database, root, excerpt_chars=350, workers=workers)
+        return time.process_time() - started
+
+
+def stages(count: int) -> dict[str, float]:
+    base = Path(tempfile.mkdtemp(prefix="herald-stages-"))
+    try:
+        root = base / "content"
+        write_corpus(root, count, seed=0)
+        paths = discover(root)
+        # The two whole pipelines first, while this process holds little: a large heap makes
+        # every collection slower, which would charge them for the step caches below.
+        figures = {
+            "reference: read, parse, every renderer (CPU)": min(
+                _cpu(lambda: full_parse_one_core(root, paths)) for _ in range(2)
+            ),
+            "cold sync in one process (CPU)": min(
+                asyncio.run(_cold_sync_seconds(root, base / "stages.db", workers=1))
+                for _ in range(2)
+            ),
+        }
+        figures = {label: value / len(paths) * 1000 for label, value in figures.items()}
+        figures.update(_steps(root, paths))
+        return figures
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _steps(root: Path, paths: list[Path]) -> dict[str, float]:
+    posts = [post for path in paths if isinstance(post := read_post(root, path), Post)]
+    documents: list[tuple[Post, Document]] = [(p, parse_markdown(p.body)) for p in posts]
+    texts = [search_text(document) for _, document in documents]
+    jobs: list[tuple[str, str | None]] = [(p.relative_to(root).as_posix(), None) for p in paths]
+    batches = [jobs[i : i + 200] for i in range(0, len(jobs), 200)]
+    prepared = [prepare_batch(root, batch, 350) for batch in batches]
+    per_batch = len(jobs) / len(batches)
+    return {
+        "read + frontmatter": per_post_ms(lambda path: read_post(root, path), paths),
+        "Markdown → document": per_post_ms(lambda post: parse_markdown(post.body), posts),
+        "excerpt": per_post_ms(lambda pair: excerpt(pair[1], lang=pair[0].lang), documents),
+        "search text": per_post_ms(lambda pair: search_text(pair[1]), documents),
+        "sync only: CJK bigrams for the index": per_post_ms(index_text, texts),
+        "sync only: results between processes (pickle)": per_post_ms(
+            lambda batch: pickle.loads(pickle.dumps(batch)), prepared
+        )
+        / per_batch,
+        "reference only: Telegram HTML": per_post_ms(
+            lambda pair: telegram_messages(pair[1]), documents
+        ),
+        "reference only: Discord Markdown": per_post_ms(
+            lambda pair: discord_messages(pair[1]), documents
+        ),
+        "reference only: plain text": per_post_ms(lambda pair: plain_text(pair[1]), documents),
+        "sync worker, whole (prepare)": per_post_ms(
+            lambda batch: prepare_batch(root, batch, 350), batches
+        )
+        / per_batch,
+    }
+
+
+def _cpu(call: Callable[[], object]) -> float:
+    started = time.process_time()
+    call()
+    return time.process_time() - started
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+    print(f"# CPU per post, {count:,} posts (best of {ROUNDS} rounds)\n")
+    for label, value in stages(count).items():
+        print(f"- {label}: {value:.3f} ms")
+
+
+if __name__ == "__main__":
+    main()

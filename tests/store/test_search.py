@@ -113,3 +113,23 @@ async def test_common_words_are_ranked_among_the_newest_matches(
     found = await PostQueries(database).search("共同词", now=NOW, offset=0, limit=10)
     assert found is not None and found.total == 5
     assert sorted(p.title for p in found.items) == ["C10", "C11", "C7", "C8", "C9"]
+
+
+async def test_among_the_newest_matches_title_then_tags_then_recency_decide(
+    database: Database, content_dir: Path, write_post: WritePost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import herald.store.posts as posts_module
+
+    for i in range(12):
+        title = "共同词专题" if i in (2, 8) else f"C{i}"
+        tags = ["共同词"] if i == 9 else []
+        write_post(f"c{i:02}.md", "共同词 filler", title=title, date="2025-01-01", tags=tags)
+    await sync(database, content_dir, excerpt_chars=350, now=NOW)
+    monkeypatch.setattr(posts_module, "RANKED_CANDIDATES", 5)
+    queries = PostQueries(database)
+    found = await queries.search("共同词", now=NOW, offset=0, limit=10)
+    assert found is not None and found.total == 5
+    # c02 has the word in its title too, but is not among the 5 newest matches.
+    assert [p.slug for p in found.items] == ["c08", "c09", "c11", "c10", "c07"]
+    second = await queries.search("共同词", now=NOW, offset=2, limit=2)
+    assert second is not None and [p.slug for p in second.items] == ["c11", "c10"]

@@ -185,6 +185,39 @@ async def test_in_flight_entries_are_resent_after_a_crash(world: World) -> None:
     assert sorted(c for c, _, _ in world.messenger.sent) == ["1", "2"]
 
 
+async def test_sent_marks_arriving_together_share_one_commit(world: World) -> None:
+    for chat in range(40):
+        await world.subscriptions.subscribe("memo", str(chat))
+    world.write("a.md", "x", title="A", date="2025-01-01")
+    await world.sync()
+    claimed = await world.outbox.claim("memo", limit=40)
+    commits = world.database.generation
+    await asyncio.gather(*(world.outbox.mark_sent(entry.id) for entry in claimed))
+    assert world.database.generation - commits <= 2  # the first mark's write, then the rest
+    stats = await world.outbox.stats()
+    assert stats.counts["sent"] == 40 and stats.counts["sending"] == 0
+
+
+async def test_a_failed_group_write_fails_its_marks_and_not_the_next_group(world: World) -> None:
+    for chat in ("1", "2", "3"):
+        await world.subscriptions.subscribe("memo", chat)
+    world.write("a.md", "x", title="A", date="2025-01-01")
+    await world.sync()
+    first, second, third = await world.outbox.claim("memo", limit=3)
+    await world.database.connection.execute(
+        "CREATE TEMP TRIGGER refuse_sent BEFORE UPDATE OF state ON outbox "
+        f"WHEN NEW.id IN ({first.id}, {second.id}) BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
+    results = await asyncio.gather(
+        world.outbox.mark_sent(first.id), world.outbox.mark_sent(second.id),
+        return_exceptions=True,
+    )  # fmt: skip
+    assert [str(result) for result in results] == ["disk full", "disk full"]
+    await world.outbox.mark_sent(third.id)
+    stats = await world.outbox.stats()
+    assert stats.counts["sent"] == 1 and stats.counts["sending"] == 2
+
+
 async def test_pacing_keeps_one_chat_under_its_limit(world: World) -> None:
     world.messenger.limits = ChatLimits(per_second=1000.0, per_chat_per_second=20.0)
     await world.subscriptions.subscribe("memo", "1")

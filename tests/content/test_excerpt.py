@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from herald.content.markdown import parse_markdown
 from herald.content.render import excerpt, excerpt_text
-from herald.content.render.excerpt import PLACEHOLDERS
+from herald.content.render.excerpt import PLACEHOLDERS, _cut, _cut_by_grapheme
 from herald.content.render.text import math_unicode
 from tests.content.fragments import any_markdown
 
@@ -157,6 +157,38 @@ def test_summary_gets_the_same_cleanup_and_cut() -> None:
 
 
 # -- properties ------------------------------------------------------------------------
+
+JOINING = st.sampled_from(
+    [
+        "e\u0301",
+        FAMILY,
+        FLAG,
+        "🇨",
+        "👍🏽",
+        "\u1100\u1161\u11a8",
+        "가",
+        "क्ष",
+        "\u0e01\u0e33",
+        "\u0600",
+        "\r\n",
+        "\r",
+        "\u200d",
+        "\ufe0f",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(["字", "a", " ", "[代码]", "[Math]"]), JOINING)),
+    st.integers(min_value=1, max_value=40),
+)
+def test_the_quick_cut_agrees_with_counting_graphemes_one_by_one(
+    pieces: list[str], limit: int
+) -> None:
+    text = "".join(pieces)
+    marks = PLACEHOLDERS["zh"]
+    assert _cut(text, limit, marks) == _cut_by_grapheme(text, limit, marks)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

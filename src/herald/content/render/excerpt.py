@@ -48,6 +48,12 @@ PLACEHOLDERS = {
 }
 ELLIPSIS = "..."
 _GRAPHEME = regex.compile(r"\X")
+_MAY_JOIN = regex.compile(
+    r"[^\p{Grapheme_Cluster_Break=Other}\p{Grapheme_Cluster_Break=Control}\n]"
+)
+"""Code points that can share a grapheme with a neighbour (combining marks, joiners,
+regional indicators, Hangul jamo, prepended marks, CR): where none occurs, every code point
+is a grapheme of its own."""
 
 
 def _marks(lang: str) -> dict[str, str]:
@@ -93,13 +99,11 @@ def _cut(text: str, limit: int, marks: dict[str, str]) -> str:
     """At most `limit` graphemes, never inside a grapheme or a placeholder; `...` if cut."""
     if len(text) <= limit:  # graphemes never outnumber code points
         return text
-    head = text[:limit]
-    tail = _GRAPHEME.match(text, limit - 1)
-    simple = len(_GRAPHEME.findall(head)) == limit and tail is not None and tail.end() == limit
-    if not simple:  # emoji sequences, combining marks: count grapheme by grapheme
+    if _MAY_JOIN.search(text, 0, limit + 1):  # emoji sequences, combining marks…
         return _cut_by_grapheme(text, limit, marks)
-    # Every grapheme of the head is one code point (the usual case): cut at `limit`, in C,
-    # where walking graphemes in Python cost 0.2 ms a post.
+    # Every grapheme up to the cut is one code point (the usual case): cut at `limit` by
+    # slicing.  Asking Unicode's grapheme property of each code point costs 0.01 ms a post;
+    # splitting the head into graphemes to count them cost 0.14 ms.
     end = limit
     for mark in marks.values():
         found = text.find(mark, max(0, end - len(mark) + 1), end + len(mark) - 1)

@@ -1,4 +1,5 @@
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,39 @@ async def test_a_bulk_sync_indexes_in_large_merges_and_restores_the_index_defaul
         "INSERT INTO posts_fts (posts_fts, rank) VALUES ('integrity-check', 1)"
     ):
         pass  # raises if the index does not match its content
+
+
+async def test_new_and_newly_due_posts_are_announced_once_in_date_order(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    write_post("old.md", "old", title="Old", date="2025-01-01")
+    write_post("draft.md", "draft", title="Draft", date="2025-01-02", draft=True)
+    write_post("later.md", "later", title="Later", date="2030-03-18")  # after NOW
+    announced: list[list[int]] = []
+
+    async def on_publish(_connection: object, ids: Sequence[int]) -> None:
+        announced.append(list(ids))
+
+    first = await sync(database, content_dir, excerpt_chars=350, now=NOW, on_publish=on_publish)
+    assert len(first.published) == 1 and announced == []  # the first sync is silent
+    queries = PostQueries(database)
+    old = await queries.by_slug("old", now=NOW)
+    assert old is not None and first.published == [old.summary.id]
+
+    write_post("new.md", "new", title="New", date="2030-03-17")
+    write_post("older.md", "older", title="Older", date="2024-06-01")
+    day_later = NOW + 2 * 86400
+    second = await sync(
+        database, content_dir, excerpt_chars=350, now=day_later, on_publish=on_publish
+    )
+    slugs = {}
+    for slug in ("older", "new", "later"):
+        post = await queries.by_slug(slug, now=day_later)
+        assert post is not None
+        slugs[post.summary.id] = slug
+    assert [slugs[i] for i in second.published] == ["older", "new", "later"]
+    assert announced == [second.published]
+    third = await sync(
+        database, content_dir, excerpt_chars=350, now=day_later, on_publish=on_publish
+    )
+    assert third.published == [] and len(announced) == 1

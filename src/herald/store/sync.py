@@ -112,7 +112,7 @@ async def sync(
             if edited:
                 await hook(connection, edited)
         report.published = await publish_due(
-            connection, now=moment, on_publish=hook, indexed=writer.indexed
+            connection, now=moment, on_publish=hook, indexed=writer.indexed, new=writer.published
         )
     async with connection.execute(
         "SELECT path, error FROM sources WHERE error IS NOT NULL ORDER BY path"
@@ -128,27 +128,31 @@ async def publish_due(
     now: float | None = None,
     on_publish: PublishHook | None = None,
     indexed: set[int] | None = None,
+    new: Sequence[tuple[int, int]] = (),
 ) -> list[int]:
     """Mark posts whose date has come as published and make them searchable.
 
-    The caller owns the transaction.  `indexed` names posts the caller already indexed.
+    The caller owns the transaction.  `indexed` names posts the caller already indexed;
+    `new` (date, id) names posts the caller inserted already published, which are announced
+    with the others, in date order.
     """
     moment = int(time.time() if now is None else now)
     async with connection.execute(
         # The partial index holds only unpublished posts; left alone, SQLite prefers the
         # date index and walks every post (220 ms at 100k instead of 0.1 ms).
-        "SELECT id FROM posts INDEXED BY posts_unpublished "
-        "WHERE published_at IS NULL AND draft = 0 AND date <= ? ORDER BY date, id",
+        "SELECT date, id FROM posts INDEXED BY posts_unpublished "
+        "WHERE published_at IS NULL AND draft = 0 AND date <= ?",
         (moment,),
     ) as cursor:
-        ids = [row[0] async for row in cursor]
-    if ids:
+        due = [(row[0], row[1]) async for row in cursor]
+    if due:
         await connection.executemany(
-            "UPDATE posts SET published_at = ? WHERE id = ?", [(moment, i) for i in ids]
+            "UPDATE posts SET published_at = ? WHERE id = ?", [(moment, i) for _, i in due]
         )
-        await _index(connection, [i for i in ids if indexed is None or i not in indexed])
-        if on_publish is not None:
-            await on_publish(connection, ids)
+        await _index(connection, [i for _, i in due if indexed is None or i not in indexed])
+    ids = [post_id for _, post_id in sorted([*due, *new])]
+    if ids and on_publish is not None:
+        await on_publish(connection, ids)
     return ids
 
 
@@ -387,6 +391,10 @@ class _BatchWriter:
         self.now = now
         self.indexed: set[int] = set()
         """Posts this sync put in the search index (the visible ones)."""
+        self.published: list[tuple[int, int]] = []
+        """(date, id) of new posts inserted already published: visible from the start, they
+        are written once, not inserted and then updated (a cold sync of 100k posts would
+        otherwise rewrite every row, body and all, at its end)."""
         self.slug_owner: dict[str, str] = {}
         self.targeted = False
         self.next_id = 1
@@ -472,6 +480,11 @@ class _BatchWriter:
         for item, post_id, existed in serve:
             post = item.post
             assert post is not None
+            date = int(post.date.timestamp())
+            published_at = None
+            if not existed and not post.draft and date <= self.now:
+                published_at = self.now
+                self.published.append((date, post_id))
             rows.append(
                 (
                     post_id,
@@ -479,7 +492,7 @@ class _BatchWriter:
                     post.slug,
                     link_key(post.slug),
                     post.title,
-                    int(post.date.timestamp()),
+                    date,
                     int(post.updated.timestamp()) if post.updated else None,
                     json.dumps(list(post.tags), ensure_ascii=False),
                     post.summary,
@@ -487,12 +500,14 @@ class _BatchWriter:
                     post.lang,
                     int(post.draft),
                     post.body,
+                    published_at,
                 )
             )
             (self.report.updated if existed else self.report.added).append(item.path)
         await self.db.executemany(
             "INSERT INTO posts (id, path, slug, link_key, title, date, updated, tags, summary, "
-            "excerpt, lang, draft, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "excerpt, lang, draft, body, published_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, link_key = excluded.link_key, "
             "title = excluded.title, date = excluded.date, updated = excluded.updated, "
             "tags = excluded.tags, summary = excluded.summary, excerpt = excluded.excerpt, "

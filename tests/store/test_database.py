@@ -1,3 +1,4 @@
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,61 @@ async def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path: Path) -> Non
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="not a usable SQLite database"):
         await Database.open(path)
+
+
+async def _pragma(db: Database, name: str) -> object:
+    async with db.connection.execute(f"PRAGMA {name}") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    return row[0]
+
+
+async def test_a_bulk_load_is_written_into_the_file_not_the_wal_then_wal_resumes(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.db"
+    wal = tmp_path / "h.db-wal"
+    rows = [(f"k{i}", "值" * 500) for i in range(2000)]  # ~3 MB: more than the page cache
+    async with await Database.open(path) as db:
+        async with db.transaction(bulk_load=True) as connection:
+            assert await _pragma(db, "journal_mode") == "truncate"
+            await connection.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", rows)
+        assert not wal.exists() or wal.stat().st_size == 0
+        assert (await _pragma(db, "journal_mode"), await _pragma(db, "synchronous")) == ("wal", 1)
+        async with db.transaction() as connection:  # an ordinary write goes through the WAL
+            await connection.execute("INSERT INTO meta (key, value) VALUES ('after', 'x')")
+        assert wal.stat().st_size > 0
+    with sqlite3.connect(path) as other:
+        assert other.execute("SELECT count(*) FROM meta WHERE key LIKE 'k%'").fetchone() == (2000,)
+
+
+async def test_a_failed_bulk_load_leaves_nothing_and_returns_to_wal(tmp_path: Path) -> None:
+    async with await Database.open(tmp_path / "h.db") as db:
+        with pytest.raises(RuntimeError):
+            async with db.transaction(bulk_load=True) as connection:
+                await connection.execute("INSERT INTO meta (key, value) VALUES ('x', 'y')")
+                raise RuntimeError("parser crashed")
+        assert await _pragma(db, "journal_mode") == "wal"
+        async with db.connection.execute("SELECT count(*) FROM meta WHERE key = 'x'") as cursor:
+            assert tuple(await cursor.fetchone() or ()) == (0,)
+
+
+async def test_a_bulk_load_beside_another_open_connection_stays_in_wal(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    async with await Database.open(path) as db:
+        with sqlite3.connect(path) as other:
+            other.execute("SELECT count(*) FROM meta").fetchone()
+            async with db.transaction(bulk_load=True) as connection:
+                assert await _pragma(db, "journal_mode") == "wal"
+                await connection.execute("INSERT INTO meta (key, value) VALUES ('x', 'y')")
+            assert other.execute("SELECT value FROM meta WHERE key = 'x'").fetchone() == ("y",)
+
+
+async def test_opening_a_store_during_another_process_bulk_load_is_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.db"
+    async with await Database.open(path) as db, db.transaction(bulk_load=True) as connection:
+        await connection.execute("INSERT INTO meta (key, value) VALUES ('x', 'y')")
+        with pytest.raises(StoreError, match="busy, another process is loading it"):
+            await Database.open(path)

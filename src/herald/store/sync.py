@@ -31,7 +31,8 @@ PARALLEL_THRESHOLD = 200
 BATCH_SIZE = 200
 
 BULK_INDEXING_THRESHOLD = 1000
-"""From this many files to parse, the search index is written in large merges."""
+"""From this many files to parse, the search index is written in large merges, and an empty
+store is filled without the WAL (`Database.transaction(bulk_load=True)`)."""
 _FTS_BULK = {"hashsize": 16 * 1024 * 1024, "automerge": 16}
 _FTS_DEFAULT = {"hashsize": 1024 * 1024, "automerge": 4}
 """FTS5's own defaults, which suit the small writes of everyday syncs."""
@@ -93,14 +94,15 @@ async def sync(
     removed = sorted(path for path in known if path not in on_disk)
     del known
     jobs.sort()  # path order decides which of two files keeps a contested slug
+    bulk = len(jobs) >= BULK_INDEXING_THRESHOLD
 
-    async with database.transaction():
+    async with database.transaction(bulk_load=bulk and not await _has_posts(connection)):
         await _remove(connection, removed, report)
         moment = int(time.time() if now is None else now)
         writer = _BatchWriter(connection, report, now=moment)
         if jobs:
             await writer.load_slug_owners({relpath for relpath, _ in jobs}, targeted=only)
-        async with _bulk_indexing(connection, len(jobs) >= BULK_INDEXING_THRESHOLD):
+        async with _bulk_indexing(connection, bulk):
             async for batch in _prepared(root, jobs, excerpt_chars, progress, workers):
                 await writer.write(batch)
         first_sync = await _mark_synced(connection)
@@ -331,6 +333,12 @@ async def _configure_index(connection: aiosqlite.Connection, settings: dict[str,
     await connection.executemany(
         "INSERT INTO posts_fts (posts_fts, rank) VALUES (?, ?)", settings.items()
     )
+
+
+async def _has_posts(connection: aiosqlite.Connection) -> bool:
+    async with connection.execute("SELECT EXISTS (SELECT 1 FROM posts)") as cursor:
+        row = await cursor.fetchone()
+    return bool(row and row[0])
 
 
 async def _mark_synced(connection: aiosqlite.Connection) -> bool:

@@ -252,3 +252,16 @@ async def test_new_and_newly_due_posts_are_announced_once_in_date_order(
         database, content_dir, excerpt_chars=350, now=day_later, on_publish=on_publish
     )
     assert third.published == [] and len(announced) == 1
+
+
+async def test_a_post_dated_within_the_current_second_is_listed_and_searchable(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    # Dates are stored in whole seconds, so 0.5 s after `now` is already visible.
+    write_post("edge.md", "梯度检查点。", title="Edge", date="2030-03-17T17:46:40.500000Z")
+    await run_sync(database, content_dir)
+    queries = PostQueries(database)
+    listed = await queries.latest(now=NOW, offset=0, limit=10)
+    found = await queries.search("检查点", now=NOW, offset=0, limit=10)
+    assert [p.title for p in listed.items] == ["Edge"]
+    assert found is not None and [p.title for p in found.items] == ["Edge"]

@@ -485,14 +485,17 @@ class _BatchWriter:
         await self.db.executemany("DELETE FROM post_tags WHERE post_id = ?", updated_ids)
         await self.db.executemany("DELETE FROM posts_fts WHERE rowid = ?", updated_ids)
         rows = []
+        visible = []
         for item, post_id, existed in serve:
             post = item.post
             assert post is not None
-            date = int(post.date.timestamp())
+            date = int(post.date.timestamp())  # as stored, and as readers' queries compare it
             published_at = None
-            if not existed and not post.draft and date <= self.now:
-                published_at = self.now
-                self.published.append((date, post_id))
+            if not post.draft and date <= self.now:
+                visible.append((post_id, *item.fts))
+                if not existed:
+                    published_at = self.now
+                    self.published.append((date, post_id))
             rows.append(
                 (
                     post_id,
@@ -522,16 +525,15 @@ class _BatchWriter:
             "lang = excluded.lang, draft = excluded.draft, body = excluded.body",
             rows,
         )
-        served = [(item.post, item.fts, post_id) for item, post_id, _ in serve if item.post]
-        visible = [
-            (post_id, *fts)
-            for post, fts, post_id in served
-            if not post.draft and post.date.timestamp() <= self.now
-        ]
         self.indexed.update(row[0] for row in visible)
         await self.db.executemany(
             "INSERT OR IGNORE INTO post_tags (post_id, tag, tag_key) VALUES (?, ?, ?)",
-            [(post_id, tag, tag.casefold()) for post, _, post_id in served for tag in post.tags],
+            [
+                (post_id, tag, tag.casefold())
+                for item, post_id, _ in serve
+                if item.post
+                for tag in item.post.tags
+            ],
         )
         await self.db.executemany(
             "INSERT INTO posts_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",

@@ -67,8 +67,18 @@ def _cpu_seconds(who: int) -> float:
 async def sync_figures(root: Path, db_path: Path, results: dict[str, Any]) -> None:
     async with await Database.open(db_path) as database:
         own, workers = _cpu_seconds(resource.RUSAGE_SELF), _cpu_seconds(resource.RUSAGE_CHILDREN)
-        cold = await sync(database, root, excerpt_chars=350)
+        parsed_at = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal parsed_at
+            if done == total:
+                parsed_at = time.perf_counter()
+
+        cold = await sync(database, root, excerpt_chars=350, progress=progress)
         results["cold sync"] = cold.seconds
+        # The serial end: writing the last batches, publishing, the commit (and, through a
+        # WAL, its checkpoint), while the parsing workers are done.
+        results["cold sync: after the last batch was parsed"] = time.perf_counter() - parsed_at
         results["posts loaded"] = len(cold.added)
         # Where the cold sync's CPU went: this process (SQLite writes, unpickling, the event
         # loop) and the parsing workers (counted once they have exited, as they have here).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bench.parallel import parallel
 from bench.push import broadcast_http, broadcast_overhead, first_push_latency
 from bench.stages import stages
 from bench.suite import run
@@ -17,6 +18,7 @@ def test_the_sync_and_read_benchmarks_run_end_to_end() -> None:
         assert results[key] > 0
     assert results["cold sync CPU, writing process (ms a post)"] > 0
     assert results["cold sync cores busy"] > 0
+    assert results["cold sync: after the last batch was parsed"] > 0
     assert str(results["cold sync ÷ reference"]).endswith("%")
     assert isinstance(results["/latest page render"], Percentiles)
     assert results["search: no hit (量子纠缠)"].calls == 5
@@ -28,6 +30,12 @@ def test_the_stage_breakdown_runs_end_to_end() -> None:
     assert figures["Markdown → document"] > 0
     assert figures["cold sync in one process (CPU)"] > 0
     assert figures["reference: read, parse, every renderer (CPU)"] > 0
+
+
+def test_the_parallel_check_runs_end_to_end() -> None:
+    figures = parallel(20)
+    assert figures["CPU a post, one process alone (ms)"] > 0
+    assert figures["throughput of two cores ÷ one"] > 0
 
 
 def test_the_push_benchmarks_run_end_to_end() -> None:

@@ -146,14 +146,12 @@ class Database:
         ):
             try:
                 await self.connection.execute(pragma)
-            except aiosqlite.OperationalError as exc:
+            except aiosqlite.DatabaseError as exc:
                 if "locked" in str(exc):  # see `transaction(bulk_load=True)`
                     raise StoreError(
                         f"{self.path}: busy, another process is loading it for the first "
                         "time; try again once its sync is done"
                     ) from None
-                raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
-            except aiosqlite.DatabaseError as exc:
                 raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
 
     async def schema_version(self) -> int:

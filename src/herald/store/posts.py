@@ -145,10 +145,14 @@ class PostQueries:
         expression = match_expression(query)
         if expression is None:
             return None
-        params: dict[str, object] = {"match": expression, "limit": limit, "offset": offset}
+        params: dict[str, object] = {
+            "match": expression,
+            "limit": limit,
+            "offset": offset,
+            "cap": RANKED_CANDIDATES - 1,
+        }
         # The floor first: walking rowids backwards stops after RANKED_CANDIDATES matches,
         # while counting a phrase's 60k matches checks every position list (~10 ms).
-        params["cap"] = RANKED_CANDIDATES - 1
         floor = await self._scalar(
             "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :match "
             "ORDER BY rowid DESC LIMIT 1 OFFSET :cap",

@@ -485,10 +485,12 @@ class _BatchWriter:
         await self.db.executemany("DELETE FROM post_tags WHERE post_id = ?", updated_ids)
         await self.db.executemany("DELETE FROM posts_fts WHERE rowid = ?", updated_ids)
         rows = []
+        tag_rows = []
         visible = []
         for item, post_id, existed in serve:
             post = item.post
             assert post is not None
+            tag_rows += [(post_id, tag, tag.casefold()) for tag in post.tags]
             date = int(post.date.timestamp())  # as stored, and as readers' queries compare it
             published_at = None
             if not post.draft and date <= self.now:
@@ -527,13 +529,7 @@ class _BatchWriter:
         )
         self.indexed.update(row[0] for row in visible)
         await self.db.executemany(
-            "INSERT OR IGNORE INTO post_tags (post_id, tag, tag_key) VALUES (?, ?, ?)",
-            [
-                (post_id, tag, tag.casefold())
-                for item, post_id, _ in serve
-                if item.post
-                for tag in item.post.tags
-            ],
+            "INSERT OR IGNORE INTO post_tags (post_id, tag, tag_key) VALUES (?, ?, ?)", tag_rows
         )
         await self.db.executemany(
             "INSERT INTO posts_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,7 +39,7 @@ def run_workload(workload: str, root: Path, count: int) -> None:
     elif workload == "sync worker (prepare)":
         prepare_batch(root, [(p.relative_to(root).as_posix(), None) for p in paths], 350)
     else:
-        subset = Path(tempfile.mkdtemp(prefix="herald-ir-"))
+        subset = Path(tempfile.mkdtemp(prefix="subset-", dir=root.parent))  # main() removes it
         (subset / "content").mkdir()
         for path in paths:
             (subset / "content" / path.name).write_bytes(path.read_bytes())
@@ -81,12 +82,16 @@ def main() -> None:
         run_workload(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))
         return
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    root = Path(tempfile.mkdtemp(prefix="herald-ir-corpus-")) / "content"
-    write_corpus(root, count, seed=0)
-    print(f"# Instructions per post (callgrind Ir), {count} posts\n")
-    for workload in WORKLOADS:
-        per_post = (instructions(workload, root, count) - instructions(workload, root, 0)) / count
-        print(f"- {workload}: {per_post / 1e6:.2f} M", flush=True)
+    base = Path(tempfile.mkdtemp(prefix="herald-ir-"))
+    try:
+        root = base / "content"
+        write_corpus(root, count, seed=0)
+        print(f"# Instructions per post (callgrind Ir), {count} posts\n")
+        for workload in WORKLOADS:
+            runs = instructions(workload, root, count) - instructions(workload, root, 0)
+            print(f"- {workload}: {runs / count / 1e6:.2f} M", flush=True)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

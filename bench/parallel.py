@@ -21,37 +21,34 @@ import time
 from pathlib import Path
 
 from bench.corpus import write_corpus
+from bench.suite import cpu_seconds
 from herald.content.loader import walk
 from herald.store.prepare import prepare_batch
+from herald.store.sync import BATCH_SIZE
 
 ROUNDS = 3
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _run_together(
     root: Path, jobs: list[tuple[str, str | None]], copies: int
 ) -> tuple[float, float]:
     """CPU seconds a post of each copy, and wall seconds until all copies finished."""
-    cpu_before = _children_cpu()
+    cpu_before = cpu_seconds(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     pids = []
     for _ in range(copies):
         pid = os.fork()
         if pid == 0:  # the child: the job, then out without running any cleanup
             try:
-                for start in range(0, len(jobs), 200):
-                    prepare_batch(root, jobs[start : start + 200], 350)
+                for start in range(0, len(jobs), BATCH_SIZE):
+                    prepare_batch(root, jobs[start : start + BATCH_SIZE], 350)
             finally:
                 os._exit(0)
         pids.append(pid)
     for pid in pids:
         os.waitpid(pid, 0)
     wall = time.perf_counter() - started
-    return (_children_cpu() - cpu_before) / copies / len(jobs), wall
+    return (cpu_seconds(resource.RUSAGE_CHILDREN) - cpu_before) / copies / len(jobs), wall
 
 
 def parallel(count: int) -> dict[str, float]:

@@ -42,7 +42,7 @@ from herald.content.render import (
 from herald.store.cjk import index_text
 from herald.store.database import Database
 from herald.store.prepare import prepare_batch
-from herald.store.sync import sync
+from herald.store.sync import BATCH_SIZE, sync
 
 T = TypeVar("T")
 ROUNDS = 3
@@ -98,7 +98,7 @@ def _steps(root: Path, paths: list[Path]) -> dict[str, float]:
     documents: list[tuple[Post, Document]] = [(p, parse_markdown(p.body)) for p in posts]
     texts = [search_text(document) for _, document in documents]
     jobs: list[tuple[str, str | None]] = [(p.relative_to(root).as_posix(), None) for p in paths]
-    batches = [jobs[i : i + 200] for i in range(0, len(jobs), 200)]
+    batches = [jobs[i : i + BATCH_SIZE] for i in range(0, len(jobs), BATCH_SIZE)]
     prepared = [prepare_batch(root, batch, 350) for batch in batches]
     per_batch = len(jobs) / len(batches)
     return {

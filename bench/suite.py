@@ -59,14 +59,15 @@ def full_parse_one_core(root: Path, paths: list[Path]) -> float:
     return time.perf_counter() - started
 
 
-def _cpu_seconds(who: int) -> float:
+def cpu_seconds(who: int) -> float:
+    """User + system CPU seconds of this process (`RUSAGE_SELF`) or its reaped children."""
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
 
 async def sync_figures(root: Path, db_path: Path, results: dict[str, Any]) -> None:
     async with await Database.open(db_path) as database:
-        own, workers = _cpu_seconds(resource.RUSAGE_SELF), _cpu_seconds(resource.RUSAGE_CHILDREN)
+        own, workers = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
         parsed_at = 0.0
 
         def progress(done: int, total: int) -> None:
@@ -82,8 +83,8 @@ async def sync_figures(root: Path, db_path: Path, results: dict[str, Any]) -> No
         results["posts loaded"] = len(cold.added)
         # Where the cold sync's CPU went: this process (SQLite writes, unpickling, the event
         # loop) and the parsing workers (counted once they have exited, as they have here).
-        own = _cpu_seconds(resource.RUSAGE_SELF) - own
-        workers = _cpu_seconds(resource.RUSAGE_CHILDREN) - workers
+        own = cpu_seconds(resource.RUSAGE_SELF) - own
+        workers = cpu_seconds(resource.RUSAGE_CHILDREN) - workers
         per_post = 1000 / max(1, len(cold.added))
         results["cold sync CPU, writing process (ms a post)"] = own * per_post
         results["cold sync CPU, parsing workers (ms a post)"] = workers * per_post

@@ -152,14 +152,20 @@ async def broadcast_http(subscribers: int, *, enforce: bool) -> dict[str, Any]:
             delivered = sum(1 for chat in chats if tg.sent(chat))
             rejected = tg.stats.rejected_429
             peak = tg.stats.max_per_second
+            first, last = tg.stats.first_send_at, tg.stats.last_send_at
     finally:
         await database.close()
     rate = delivered / elapsed
     if enforce:
+        assert first is not None and last is not None and delivered > 1
+        # As the server saw it, first send to last: how close the pacing itself comes to
+        # the limit, apart from the start (claiming rows, the first HTTP connection) that
+        # the end-to-end rate also pays.
+        sustained = (delivered - 1) / (last - first)
         label = f"broadcast against an enforced 30/s ({subscribers} subscribers, HTTP)"
         return {
-            label: f"{rate:.1f} sends/s = {rate / 30:.0%} of the limit · {rejected} × 429"
-            f" · busiest second {peak}"
+            label: f"sustained {sustained:.1f} sends/s = {sustained / 30:.1%} of the limit"
+            f" (end to end {rate:.1f}/s) · {rejected} × 429 · busiest second {peak}"
         }
     label = f"broadcast over HTTP to the fake server, no limit ({subscribers:,} subscribers)"
     return {label: f"{rate:,.0f} sends/s (python-telegram-bot and the fake share 2 cores)"}

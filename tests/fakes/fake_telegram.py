@@ -121,6 +121,10 @@ class Stats:
     max_per_second: int = 0
     max_per_chat_second: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     rejected_429: int = 0
+    first_send_at: float | None = None
+    """`time.monotonic()` of the first and last accepted send: the sustained rate a client
+    achieved, without its start-up."""
+    last_send_at: float | None = None
 
 
 class FakeTelegram:
@@ -371,6 +375,9 @@ class FakeTelegram:
             raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
         times.append(now)
         chat_times.append(now)
+        if self.stats.first_send_at is None:
+            self.stats.first_send_at = now
+        self.stats.last_send_at = now
         self.stats.sends += 1
         self.stats.per_chat[chat_id] += 1
         self.stats.max_per_second = max(self.stats.max_per_second, len(times))

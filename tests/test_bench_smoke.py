@@ -9,6 +9,7 @@ from bench.push import broadcast_http, broadcast_overhead, first_push_latency
 from bench.stages import stages
 from bench.suite import run
 from bench.timing import Percentiles
+from bench.writer_cost import writer_cost
 
 
 def test_the_sync_and_read_benchmarks_run_end_to_end() -> None:
@@ -42,6 +43,13 @@ def test_the_parallel_check_runs_end_to_end() -> None:
     figures = parallel(20)
     assert figures["CPU a post, one process alone (ms)"] > 0
     assert figures["throughput of two cores ÷ one"] > 0
+
+
+def test_the_writer_cost_check_runs_end_to_end() -> None:
+    figures = writer_cost(250)  # above PARALLEL_THRESHOLD: the process pool is used
+    assert len(figures) == 4
+    for wall, own, workers in figures.values():
+        assert wall > 0 and own > 0 and workers > 0
 
 
 def test_the_push_benchmarks_run_end_to_end() -> None:

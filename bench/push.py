@@ -21,7 +21,7 @@ from herald.core.service import ReaderService
 from herald.core.views import Card
 from herald.push.dispatcher import Dispatcher
 from herald.push.messenger import ChatLimits
-from herald.service_runner import run_service
+from herald.service_runner import run_service, startup_heap_frozen
 from herald.store.database import Database
 from herald.store.outbox import Outbox
 from herald.store.subscriptions import Subscriptions
@@ -146,9 +146,10 @@ async def broadcast_http(subscribers: int, *, enforce: bool) -> dict[str, Any]:
                 dispatcher = Dispatcher(
                     Outbox(database), ReaderService(database), [messenger], concurrency=16
                 )
-                started = time.perf_counter()
-                await dispatcher.drain(messenger)
-                elapsed = time.perf_counter() - started
+                with startup_heap_frozen():  # as `herald run` serves
+                    started = time.perf_counter()
+                    await dispatcher.drain(messenger)
+                    elapsed = time.perf_counter() - started
             delivered = sum(1 for chat in chats if tg.sent(chat))
             rejected = tg.stats.rejected_429
             peak = tg.stats.max_per_second

@@ -4,6 +4,7 @@ python-telegram-bot / discord.py stacks delivering to the fake platform servers.
 from __future__ import annotations
 
 import asyncio
+import gc
 import shutil
 import time
 from collections.abc import AsyncIterator, Callable
@@ -92,6 +93,17 @@ async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.05)
+
+
+async def test_start_up_objects_are_frozen_out_of_collections_while_serving(
+    service: Service,
+) -> None:
+    # Full collections would otherwise walk every module and adapter object each time,
+    # pausing the event loop for tens of milliseconds in the middle of paced sends.
+    assert gc.get_freeze_count() > 10_000
+    service.stop.set()
+    await asyncio.wait_for(service.task, 20)
+    assert gc.get_freeze_count() == 0  # given back when the service stops
 
 
 async def test_existing_posts_are_not_pushed_on_start(service: Service) -> None:

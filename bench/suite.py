@@ -33,6 +33,7 @@ from herald.content.render import (
 )
 from herald.core.service import ReaderService
 from herald.core.views import ArticleView, FeedPage
+from herald.service_runner import startup_heap_frozen
 from herald.store.database import Database
 from herald.store.sync import sync
 
@@ -174,7 +175,8 @@ def run(
             asyncio.run(sync_figures(root, db_path, results))
         peak_sync = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         results["peak RSS of the bench process after cold sync (MB)"] = peak_sync
-        asyncio.run(read_figures(db_path, count, calls, results))
+        with startup_heap_frozen():  # as `herald run` serves, once started
+            asyncio.run(read_figures(db_path, count, calls, results))
         results.update(rss_probe(db_path, root))
     finally:
         shutil.rmtree(base, ignore_errors=True)

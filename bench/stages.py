@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bench.corpus import write_corpus
-from bench.suite import full_parse_one_core
+from bench.suite import empty_store, full_parse_one_core
 from herald.content.document import Document
 from herald.content.loader import discover, read_post
 from herald.content.markdown import parse_markdown
@@ -40,7 +40,6 @@ from herald.content.render import (
     telegram_messages,
 )
 from herald.store.cjk import index_text
-from herald.store.database import Database
 from herald.store.prepare import prepare_batch
 from herald.store.sync import BATCH_SIZE, sync
 
@@ -61,9 +60,7 @@ def per_post_ms(step: Callable[[T], object], items: Sequence[T]) -> float:
 
 
 async def _cold_sync_seconds(root: Path, db_path: Path, workers: int) -> float:
-    for leftover in db_path.parent.glob(db_path.name + "*"):
-        leftover.unlink()
-    async with await Database.open(db_path) as database:
+    async with empty_store(db_path) as database:
         started = time.process_time()
         await sync(database, root, excerpt_chars=350, workers=workers)
         return time.process_time() - started

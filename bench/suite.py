@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +60,15 @@ def full_parse_one_core(root: Path, paths: list[Path]) -> float:
         discord_messages(document)
         plain_text(document)
     return time.perf_counter() - started
+
+
+@asynccontextmanager
+async def empty_store(db_path: Path) -> AsyncIterator[Database]:
+    """A freshly created store at `db_path`, whatever an earlier round left there."""
+    for leftover in db_path.parent.glob(db_path.name + "*"):
+        leftover.unlink()
+    async with await Database.open(db_path) as database:
+        yield database
 
 
 def cpu_seconds(who: int) -> float:

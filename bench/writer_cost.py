@@ -19,9 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.corpus import write_corpus
-from bench.suite import cpu_seconds
+from bench.suite import cpu_seconds, empty_store
 from herald.content.loader import walk
-from herald.store.database import Database
 from herald.store.sync import _prepared, sync
 
 ROUNDS = 2
@@ -46,11 +45,8 @@ def writer_cost(count: int) -> dict[str, tuple[float, float, float]]:
         db_path = base / "herald.db"
 
         def cold_sync() -> None:
-            for leftover in base.glob("herald.db*"):
-                leftover.unlink()
-
             async def run() -> None:
-                async with await Database.open(db_path) as database:
+                async with empty_store(db_path) as database:
                     await sync(database, root, excerpt_chars=350)
 
             asyncio.run(run())

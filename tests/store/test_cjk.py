@@ -47,3 +47,19 @@ def test_any_query_yields_none_or_quoted_phrases(query: str) -> None:
         body = phrase.removesuffix("*")
         assert body.startswith('"') and body.endswith('"')
         assert '"' not in body[1:-1]
+
+
+@given(st.text(alphabet=st.sampled_from("梯度检查点のか한ab1 。")))
+def test_each_cjk_run_becomes_the_pairs_of_its_neighbouring_characters(text: str) -> None:
+    cjk = "梯度检查点のか한"
+    words = index_text(text).split()
+    runs = "".join(c if c in cjk else " " for c in text).split()
+    expected_cjk = [
+        run if len(run) == 1 else run[i : i + 2]
+        for run in runs
+        for i in range(max(1, len(run) - 1))
+    ]
+    assert [w for w in words if w[0] in cjk] == expected_cjk
+    assert [w for w in words if w[0] not in cjk] == [
+        w for w in "".join(" " if c in cjk else c for c in text).split()
+    ]

@@ -1,0 +1,71 @@
+"""The words of a post for the search index, read from its Markdown source without parsing it.
+
+Search needs every word a reader can see, not the document's structure, and a sync that
+indexes 100k posts cannot afford a full Markdown parse of each only for that (the parse is
+most of a post's cost; cards are rendered from the parsed document later, see
+`herald.store.excerpts`).  So the index reads the source, with what a reader never sees
+taken out: link and image destinations, reference definitions, footnote labels, HTML tags
+and comments, the content of scripts and styles, Liquid tags.  Everything else stays:
+code, LaTeX as written, alt texts, list numbers and fence languages (harmless extra words).
+
+Markup between two CJK characters is removed without a gap (`**注意**力`, `[梯度](…)检查`),
+so the bigrams and phrases of the text as read are all there.  The tests check, over every
+corpus, that each word and each CJK run of the rendered text (`render.search_text`) is found
+in this one.
+"""
+
+from __future__ import annotations
+
+import html
+
+import regex
+
+from herald.content.liquid import resolve_liquid
+from herald.content.rawhtml import SILENT
+
+_GAP = "\x1f"
+"""Stands where markup was, until the end decides: nothing between CJK, a space elsewhere."""
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+
+_COMMENT = regex.compile(r"<!--.*?-->", regex.S)
+_SILENT = regex.compile(
+    rf"<({'|'.join(sorted(SILENT))})\b[^>]*(?<!/)>(?:(?!\n[ \t]*\n).)*?</\1\s*>",
+    regex.S | regex.I,
+)
+"""A silent element with its content, within one block; an unclosed one loses its tag only
+(whatever follows is indexed: an extra word is harmless, a lost one is not)."""
+_IMG_ALT = regex.compile(
+    r"""<img\b[^>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""", regex.I
+)
+_TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_REFERENCE = regex.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S.*$", regex.M)
+_FOOTNOTE = regex.compile(r"\[\^[^\]\s]+\](?::)?")
+_DESTINATION = regex.compile(
+    r"""\]\(\s*(?:<[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"""
+    r"""(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"""
+)
+_MARKS = regex.compile(r"[*~`\[\]]+|!(?=\[)|(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])")
+_JOIN = regex.compile(rf"(?<=[{_CJK}]){_GAP}+(?=[{_CJK}])")
+
+
+def _alt(match: regex.Match[str]) -> str:
+    return _GAP + next((group for group in match.groups() if group is not None), "") + _GAP
+
+
+def searchable_text(markdown: str) -> str:
+    """The words of a Markdown body as the search index stores them, in one line."""
+    text = resolve_liquid(markdown)
+    if "<" in text:
+        text = _COMMENT.sub(_GAP, text)
+        text = _SILENT.sub(_GAP, text)
+        text = _IMG_ALT.sub(_alt, text)
+        text = _TAG.sub(_GAP, text)
+    if "]" in text:
+        text = _REFERENCE.sub("", text)
+        text = _FOOTNOTE.sub(_GAP, text)
+        text = _DESTINATION.sub("]", text)
+    if "&" in text:
+        text = html.unescape(text)
+    text = _MARKS.sub(_GAP, text)
+    text = _JOIN.sub("", text)
+    return " ".join(text.replace(_GAP, " ").split())

@@ -2,11 +2,14 @@
 
 The cold-sync target compares a two-core sync with a one-core "parse and render everything"
 reference.  This splits both into their steps, on the same posts, so it is visible which
-steps they share (reading, parsing, the excerpt) and which only one of them pays (the sync:
-CJK bigrams, moving results between processes, SQLite; the reference: three renderers).
-It also times a whole cold sync in one process, which is the fairest single comparison:
-if one core needs longer for the sync than for the reference, two cores cannot bring the
-sync under half of it.
+steps they share (reading the file and its frontmatter) and which only one of them pays
+(the sync: search text from the source, CJK bigrams, moving results between processes,
+SQLite; the reference: the Markdown parse, the excerpt, search text from the document and
+three renderers).  A large sync leaves the parse and the excerpt to the pass that renders
+excerpts after it (`herald.store.excerpts`); a small one does them in the worker, both
+timed.  It also times a whole cold sync in one process, the fairest single comparison: if
+one core needs longer for the sync than for the reference, two cores cannot bring the sync
+under half of it.
 
 Each step runs over every post, three rounds, the best round counted (this is a noisy
 shared machine); the cyclic collector is paused while a step runs, so steps are not
@@ -39,6 +42,7 @@ from herald.content.render import (
     search_text,
     telegram_messages,
 )
+from herald.content.searchable import searchable_text
 from herald.store.cjk import index_text
 from herald.store.prepare import prepare_batch
 from herald.store.sync import BATCH_SIZE, sync
@@ -93,16 +97,25 @@ def stages(count: int) -> dict[str, float]:
 def _steps(root: Path, paths: list[Path]) -> dict[str, float]:
     posts = [post for path in paths if isinstance(post := read_post(root, path), Post)]
     documents: list[tuple[Post, Document]] = [(p, parse_markdown(p.body)) for p in posts]
-    texts = [search_text(document) for _, document in documents]
+    texts = [searchable_text(post.body) for post in posts]
     jobs: list[tuple[str, str | None]] = [(p.relative_to(root).as_posix(), None) for p in paths]
     batches = [jobs[i : i + BATCH_SIZE] for i in range(0, len(jobs), BATCH_SIZE)]
-    prepared = [prepare_batch(root, batch, 350) for batch in batches]
+    prepared = [prepare_batch(root, batch, 350, with_excerpts=False) for batch in batches]
     per_batch = len(jobs) / len(batches)
     return {
         "read + frontmatter": per_post_ms(lambda path: read_post(root, path), paths),
-        "Markdown → document": per_post_ms(lambda post: parse_markdown(post.body), posts),
-        "excerpt": per_post_ms(lambda pair: excerpt(pair[1], lang=pair[0].lang), documents),
-        "search text": per_post_ms(lambda pair: search_text(pair[1]), documents),
+        "Markdown → document (reference; the excerpt pass)": per_post_ms(
+            lambda post: parse_markdown(post.body), posts
+        ),
+        "excerpt (reference; the excerpt pass)": per_post_ms(
+            lambda pair: excerpt(pair[1], lang=pair[0].lang), documents
+        ),
+        "reference only: search text from the document": per_post_ms(
+            lambda pair: search_text(pair[1]), documents
+        ),
+        "sync only: search text from the source": per_post_ms(
+            lambda post: searchable_text(post.body), posts
+        ),
         "sync only: CJK bigrams for the index": per_post_ms(index_text, texts),
         "sync only: results between processes (pickle)": per_post_ms(
             lambda batch: pickle.loads(pickle.dumps(batch)), prepared
@@ -115,7 +128,11 @@ def _steps(root: Path, paths: list[Path]) -> dict[str, float]:
             lambda pair: discord_messages(pair[1]), documents
         ),
         "reference only: plain text": per_post_ms(lambda pair: plain_text(pair[1]), documents),
-        "sync worker, whole (prepare)": per_post_ms(
+        "sync worker, whole, excerpts deferred (a large sync)": per_post_ms(
+            lambda batch: prepare_batch(root, batch, 350, with_excerpts=False), batches
+        )
+        / per_batch,
+        "sync worker, whole, excerpts rendered (a small sync)": per_post_ms(
             lambda batch: prepare_batch(root, batch, 350), batches
         )
         / per_batch,

@@ -27,6 +27,9 @@ def test_the_sync_and_read_benchmarks_run_end_to_end() -> None:
     assert results["cold sync: after the last batch was parsed"] > 0
     assert str(results["cold sync ÷ reference (mean of both)"]).endswith("%")
     assert "%–" in str(results["cold sync ÷ reference, against each"])
+    assert results["excerpts rendered"] == 0  # 60 posts: a small sync renders them at once
+    assert str(results["cold sync + excerpts rendered ÷ reference (mean of both)"]).endswith("%")
+    assert isinstance(results["/latest page render, excerpts not stored yet"], Percentiles)
     assert isinstance(results["/latest page render"], Percentiles)
     assert results["search: no hit (量子纠缠)"].calls == 5
     assert any(key.startswith("peak RSS of a serving process") for key in results)
@@ -34,7 +37,8 @@ def test_the_sync_and_read_benchmarks_run_end_to_end() -> None:
 
 def test_the_stage_breakdown_runs_end_to_end() -> None:
     figures = stages(30)
-    assert figures["Markdown → document"] > 0
+    assert figures["Markdown → document (reference; the excerpt pass)"] > 0
+    assert figures["sync worker, whole, excerpts deferred (a large sync)"] > 0
     assert figures["cold sync in one process (CPU)"] > 0
     assert figures["reference: read, parse, every renderer (CPU)"] > 0
 

@@ -161,7 +161,11 @@ async def _sync(config: Config) -> Any:
             def update(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total or None)
 
-            return await app.sync(progress=update)
+            report = await app.sync(progress=update)
+            # A large sync leaves cards' excerpts for later; this command finishes the job.
+            progress.update(task, description="excerpts", completed=0, total=None)
+            await app.render_excerpts(progress=update)
+            return report
 
 
 @main.command()

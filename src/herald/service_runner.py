@@ -11,12 +11,14 @@ import gc
 import logging
 import signal
 import sys
+import time
 from collections.abc import Iterator
 
 from herald.app import App, open_app
 from herald.config import Config
 from herald.push.messenger import ChatLimits, Messenger
 from herald.push.service import run_push
+from herald.push.waiting import first_of
 
 log = logging.getLogger("herald")
 
@@ -50,7 +52,26 @@ async def run_service(
             if config.discord.token is not None:
                 messengers.append(_discord(app, group, stop))
             group.create_task(run_push(app, messengers, stop))
+            group.create_task(render_excerpts_when_due(app, stop))
             stack.enter_context(startup_heap_frozen())
+
+
+async def render_excerpts_when_due(app: App, stop: asyncio.Event) -> None:
+    """After each sync, store the excerpts it left to render, while readers are served.
+
+    Readers never wait for this (a missing excerpt is rendered when a card needs it); it
+    runs at low priority, so it takes the cores only when the service leaves them idle.
+    """
+    while True:
+        await first_of(app.excerpts_due, stop, seconds=3600)
+        if stop.is_set():
+            return
+        if not app.excerpts_due.is_set():
+            continue
+        started = time.perf_counter()
+        stored = await app.render_excerpts(background=True, stop=stop)
+        if stored:
+            log.info("rendered %d excerpt(s) in %.1f s", stored, time.perf_counter() - started)
 
 
 @contextlib.contextmanager

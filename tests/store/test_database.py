@@ -95,3 +95,32 @@ async def test_opening_a_store_during_another_process_bulk_load_is_a_clear_error
         await connection.execute("INSERT INTO meta (key, value) VALUES ('x', 'y')")
         with pytest.raises(StoreError, match="busy, another process is loading it"):
             await Database.open(path)
+
+
+async def test_a_v6_store_keeps_its_posts_and_excerpts_when_excerpts_become_optional(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.db"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("PRAGMA foreign_keys = ON")
+    for version, script in migrations()[:6]:
+        old.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+    old.execute(
+        "INSERT INTO posts (id, path, slug, link_key, title, date, tags, excerpt, lang, draft, "
+        "body) VALUES (1, 'p.md', 'p', 'k', 'P', 0, '[\"LLM\"]', '卡片', 'zh', 0, '正文')"
+    )
+    old.execute("INSERT INTO post_tags (post_id, tag, tag_key) VALUES (1, 'LLM', 'llm')")
+    old.close()
+    async with await Database.open(path) as db:
+        assert await db.schema_version() == len(migrations()) >= 7
+        async with db.transaction() as connection:
+            await connection.execute(
+                "INSERT INTO posts (id, path, slug, link_key, title, date, tags, lang, draft, "
+                "body) VALUES (2, 'q.md', 'q', 'k2', 'Q', 0, '[]', 'zh', 0, '正文')"
+            )
+        async with db.connection.execute("SELECT id, excerpt FROM posts ORDER BY id") as cursor:
+            assert [tuple(row) for row in await cursor.fetchall()] == [(1, "卡片"), (2, None)]
+        async with db.connection.execute("PRAGMA foreign_key_check") as cursor:
+            assert await cursor.fetchall() == []
+        async with db.connection.execute("SELECT post_id FROM post_tags") as cursor:
+            assert [row[0] for row in await cursor.fetchall()] == [1]

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from herald.store.database import Database
+from herald.store.excerpts import pending_excerpts, render_pending_excerpts
 from herald.store.posts import PostQueries
 from herald.store.sync import sync
 from tests.conftest import WritePost
@@ -123,15 +124,30 @@ async def test_drafts_and_future_posts_are_stored_but_not_served(
     assert [p.title for p in later.items] == ["Future", "Now"]
 
 
-async def test_new_excerpt_length_reparses_everything(
+async def test_new_excerpt_length_renders_the_cards_again_without_reading_files(
     database: Database, content_dir: Path, write_post: WritePost
 ) -> None:
     write_post("p.md", "字" * 500, title="P", date="2025-01-01")
     await sync(database, content_dir, excerpt_chars=350, now=NOW)
     report = await sync(database, content_dir, excerpt_chars=100, now=NOW)
-    assert report.parsed == 1
-    record = await PostQueries(database).by_slug("p", now=NOW)
-    assert record is not None and len(record.summary.excerpt) <= 104
+    assert report.parsed == 0
+    assert await pending_excerpts(database) == 1
+    record = await PostQueries(database, excerpt_chars=100).by_slug("p", now=NOW)
+    assert record is not None and record.summary.excerpt == "字" * 100 + "..."
+    assert await render_pending_excerpts(database, excerpt_chars=100) == 1
+    async with database.connection.execute("SELECT excerpt FROM posts") as cursor:
+        assert [row[0] for row in await cursor.fetchall()] == ["字" * 100 + "..."]
+
+
+async def test_a_store_indexed_by_an_older_format_is_read_again(
+    database: Database, content_dir: Path, write_post: WritePost
+) -> None:
+    write_post("p.md", "正文", title="P", date="2025-01-01")
+    await sync(database, content_dir, excerpt_chars=350, now=NOW)
+    async with database.transaction() as db:
+        await db.execute("UPDATE meta SET value = '{\"excerpt_chars\": 350}' WHERE key = 'render'")
+    report = await sync(database, content_dir, excerpt_chars=350, now=NOW)
+    assert report.parsed == 1 and report.updated == ["p.md"]
 
 
 async def test_many_files_are_parsed_in_a_process_pool_with_the_same_result(

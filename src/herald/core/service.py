@@ -26,6 +26,7 @@ from herald.core.actions import (
 )
 from herald.core.i18n import t
 from herald.core.views import ArticleView, Button, Card, FeedPage, Notice, Reply, TagList
+from herald.limits import EXCERPT_CHARS
 from herald.store.database import Database
 from herald.store.posts import PostQueries, PostRecord, PostSummary, Slice
 from herald.store.preferences import Preferences
@@ -49,8 +50,9 @@ class ReaderService:
         page_size: int = 5,
         timezone: str = "UTC",
         clock: Callable[[], float] = time.time,
+        excerpt_chars: int = EXCERPT_CHARS,
     ) -> None:
-        self.posts = PostQueries(database)
+        self.posts = PostQueries(database, excerpt_chars=excerpt_chars)
         self.subscriptions = Subscriptions(database)
         self.preferences = Preferences(database)
         self.page_size = page_size

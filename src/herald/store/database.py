@@ -50,10 +50,13 @@ class Database:
         self.path = path
         self._write_lock = asyncio.Lock()
         self.generation = 0
-        """Bumped after every commit through `transaction()`: caches compare against it."""
+        """Bumped after every commit through `transaction()` that may change which posts
+        readers see or their order: the feed caches compare against it."""
 
     @asynccontextmanager
-    async def transaction(self, *, bulk_load: bool = False) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(
+        self, *, bulk_load: bool = False, reorders: bool = True
+    ) -> AsyncIterator[aiosqlite.Connection]:
         """The only way to write: one writer at a time on the shared connection.
 
         Every component (sync, dispatcher, readers saving a query) shares one connection, so
@@ -68,6 +71,9 @@ class Database:
         6.0 s.  The journal mode can only change while no other connection has the file
         open; if one does, this is an ordinary WAL transaction.  The commit syncs fully
         (`synchronous = FULL`), as NORMAL is only crash-safe with the WAL.
+
+        `reorders=False` promises the transaction changes no post's visibility or order
+        (storing rendered excerpts): this process's feed caches then stay valid.
         """
         async with self._write_lock:
             direct = bulk_load and await self._leave_wal()
@@ -79,7 +85,8 @@ class Database:
                     await self.connection.execute("ROLLBACK")
                     raise
                 await self.connection.execute("COMMIT")
-                self.generation += 1
+                if reorders:
+                    self.generation += 1
             finally:
                 if direct:
                     await self._enter_wal()

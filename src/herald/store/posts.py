@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -15,8 +16,12 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
+from herald.content.render import card_text
+from herald.limits import EXCERPT_CHARS
 from herald.store.cjk import match_expression
 from herald.store.database import Database
+
+log = logging.getLogger("herald.store")
 
 _VISIBLE = "p.draft = 0 AND p.date <= :now"
 _VISIBLE_ROW = "+p.draft = 0 AND +p.date <= :now"
@@ -27,7 +32,11 @@ _PREFERRED_COLUMNS = ("title", "tags")
 """Among capped candidates, a match in these columns (in this order) comes first."""
 FEED_CACHE_SIZE = 64
 """Feeds (latest, and one per tag) whose order is kept in memory: 8 bytes a post each."""
-_SUMMARY_COLUMNS = "p.id, p.slug, p.link_key, p.title, p.date, p.tags, p.excerpt, p.lang"
+_SUMMARY_COLUMNS = (
+    "p.id, p.slug, p.link_key, p.title, p.date, p.tags, p.excerpt, p.lang, p.summary, "
+    "CASE WHEN p.excerpt IS NULL THEN p.body END AS unrendered_body"
+)
+"""A card's columns; the body only comes along when its excerpt is not rendered yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +67,10 @@ class Slice:
     items: list[PostSummary]
 
 
-def _summary(row: aiosqlite.Row) -> PostSummary:
+def _summary(row: aiosqlite.Row, excerpt_chars: int) -> PostSummary:
+    excerpt = row["excerpt"]
+    if excerpt is None:  # stored by a large sync, excerpt still to come (store/excerpts.py)
+        excerpt = _render_now(row, excerpt_chars)
     return PostSummary(
         id=row["id"],
         slug=row["slug"],
@@ -66,14 +78,25 @@ def _summary(row: aiosqlite.Row) -> PostSummary:
         title=row["title"],
         date=datetime.fromtimestamp(row["date"], UTC),
         tags=tuple(json.loads(row["tags"])),
-        excerpt=row["excerpt"],
+        excerpt=excerpt,
         lang=row["lang"],
     )
 
 
+def _render_now(row: aiosqlite.Row, excerpt_chars: int) -> str:
+    try:
+        return card_text(
+            row["summary"], row["unrendered_body"], lang=row["lang"], limit=excerpt_chars
+        )
+    except Exception:  # a reader gets the card without its text, never an error
+        log.exception("cannot render the excerpt of post %d", row["id"])
+        return ""
+
+
 class PostQueries:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, excerpt_chars: int = EXCERPT_CHARS) -> None:
         self._database = database
+        self._excerpt_chars = excerpt_chars
         self._db = database.connection
         self._saved: set[str] = set()
         self._feeds: OrderedDict[str, tuple[tuple[int, int], int, array[int]]] = OrderedDict()
@@ -128,7 +151,7 @@ class PostQueries:
             "AND +p.draft = 0 AND +p.date <= ?",
             [*ids, now],
         )
-        by_id = {row["id"]: _summary(row) for row in rows}
+        by_id = {row["id"]: _summary(row, self._excerpt_chars) for row in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     async def search(self, query: str, *, now: int, offset: int, limit: int) -> Slice | None:
@@ -216,7 +239,7 @@ class PostQueries:
             return None
         row = rows[0]
         updated = datetime.fromtimestamp(row["updated"], UTC) if row["updated"] else None
-        return PostRecord(_summary(row), row["body"], row["path"], updated)
+        return PostRecord(_summary(row, self._excerpt_chars), row["body"], row["path"], updated)
 
     async def save_query(self, kind: str, text: str) -> str:
         """A short stable key for a query or tag, so a button can refer to it in 64 bytes."""

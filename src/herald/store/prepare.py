@@ -1,8 +1,12 @@
 """Turn one file on disk into everything the store keeps about it, in a worker if need be.
 
-This is the only CPU-heavy step of a sync (read, hash, parse frontmatter and Markdown,
-make the excerpt and the search text), so it is a pure module-level function that a process
-pool can run on every core.
+This is the CPU-heavy step of a sync (read, hash, parse the frontmatter, take the search
+text from the source, make CJK bigrams and, unless deferred, render the card's excerpt),
+so it is a pure module-level function that a process pool can run on every core.
+
+The excerpt is the one part that needs the Markdown parsed, and parsing is most of a
+post's cost; a large sync defers it (`with_excerpt=False`) to `herald.store.excerpts`,
+which renders it once the posts are stored and searchable.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from herald.content.loader import read_post
-from herald.content.markdown import parse_markdown
 from herald.content.post import LoadError, Post
-from herald.content.render import excerpt, excerpt_text, search_text
+from herald.content.render import card_text, excerpt_text
+from herald.content.searchable import searchable_text
 from herald.store.cjk import index_text
 
 
@@ -26,7 +30,8 @@ class Prepared:
     mtime_ns: int
     sha256: str
     post: Post | None = None
-    excerpt: str = ""
+    excerpt: str | None = None
+    """None: not rendered yet (a deferred excerpt, or a file that did not load)."""
     fts: tuple[str, str, str] = ("", "", "")
     """Title, tags and body as the FTS index stores them (CJK bigrams made here, in the
     worker, not in the process that writes the database)."""
@@ -35,7 +40,14 @@ class Prepared:
     """The content hash matched the stored one: only size/mtime need refreshing."""
 
 
-def prepare(root: Path, relpath: str, known_sha256: str | None, excerpt_chars: int) -> Prepared:
+def prepare(
+    root: Path,
+    relpath: str,
+    known_sha256: str | None,
+    excerpt_chars: int,
+    *,
+    with_excerpt: bool = True,
+) -> Prepared:
     file = root / relpath
     try:
         stat = file.stat()
@@ -49,13 +61,12 @@ def prepare(root: Path, relpath: str, known_sha256: str | None, excerpt_chars: i
     if isinstance(loaded, LoadError):
         return Prepared(relpath, stat.st_size, stat.st_mtime_ns, digest, error=loaded.reason)
     try:
-        document = parse_markdown(loaded.body)
-        card_text = (
-            excerpt_text(loaded.summary, lang=loaded.lang, limit=excerpt_chars)
-            if loaded.summary
-            else excerpt(document, lang=loaded.lang, limit=excerpt_chars)
-        )
-        body_text = search_text(document)
+        if with_excerpt:
+            card = card_text(loaded.summary, loaded.body, lang=loaded.lang, limit=excerpt_chars)
+        elif loaded.summary:  # a summary is one line: cheap, so never deferred
+            card = excerpt_text(loaded.summary, lang=loaded.lang, limit=excerpt_chars)
+        else:
+            card = None
     except Exception as exc:  # a renderer bug must cost one post, never the whole sync
         return Prepared(
             relpath, stat.st_size, stat.st_mtime_ns, digest, error=f"cannot render: {exc!r}"
@@ -66,8 +77,8 @@ def prepare(root: Path, relpath: str, known_sha256: str | None, excerpt_chars: i
         stat.st_mtime_ns,
         digest,
         post=loaded,
-        excerpt=card_text,
-        fts=_fts(loaded.title, loaded.tags, body_text),
+        excerpt=card,
+        fts=_fts(loaded.title, loaded.tags, searchable_text(loaded.body)),
     )
 
 
@@ -77,21 +88,14 @@ def _fts(title: str, tags: tuple[str, ...], body_text: str) -> tuple[str, str, s
 
 def fts_columns(title: str, tags: list[str], body: str) -> tuple[str, str, str]:
     """The index columns of a stored post, for posts indexed when they publish."""
-    return _fts(title, tuple(tags), search_text(parse_markdown(body)))
-
-
-def start_worker() -> None:
-    """Run once in each sync worker, forked from the syncing process.
-
-    The fork inherits that process's heap (at 100k files, the job list and path tables:
-    hundreds of thousands of objects).  Frozen, the worker's garbage collections skip
-    them instead of walking them, and leave their copy-on-write pages unwritten.
-    """
-    gc.freeze()
+    return _fts(title, tuple(tags), searchable_text(body))
 
 
 def prepare_batch(
-    root: Path, jobs: list[tuple[str, str | None]], excerpt_chars: int
+    root: Path,
+    jobs: list[tuple[str, str | None]],
+    excerpt_chars: int,
+    with_excerpts: bool = True,
 ) -> list[Prepared]:
     """Many files in one call, so a process pool pays its per-task overhead once per batch.
 
@@ -102,7 +106,10 @@ def prepare_batch(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return [prepare(root, relpath, known, excerpt_chars) for relpath, known in jobs]
+        return [
+            prepare(root, relpath, known, excerpt_chars, with_excerpt=with_excerpts)
+            for relpath, known in jobs
+        ]
     finally:
         if was_enabled:
             gc.enable()

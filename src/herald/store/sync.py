@@ -14,9 +14,9 @@ import json
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import aiosqlite
@@ -24,15 +24,20 @@ import aiosqlite
 from herald.content.loader import SUFFIXES, walk
 from herald.store.database import Database
 from herald.store.links import link_key
-from herald.store.prepare import Prepared, fts_columns, prepare_batch, start_worker
+from herald.store.prepare import Prepared, fts_columns, prepare_batch
+from herald.store.workers import in_order
 
 PARALLEL_THRESHOLD = 200
 """Below this many files to parse, a process pool costs more than it saves."""
 BATCH_SIZE = 200
 
 BULK_INDEXING_THRESHOLD = 1000
-"""From this many files to parse, the search index is written in large merges, and an empty
-store is filled without the WAL (`Database.transaction(bulk_load=True)`)."""
+"""From this many files to parse, the search index is written in large merges, an empty
+store is filled without the WAL (`Database.transaction(bulk_load=True)`), and cards'
+excerpts are rendered after the sync instead of during it (`herald.store.excerpts`)."""
+INDEX_FORMAT = "source-2"
+"""How the index text is made (`herald.content.searchable`); a store indexed another way is
+re-read once, so every post is searched alike."""
 _FTS_BULK = {"hashsize": 16 * 1024 * 1024, "automerge": 16}
 _FTS_DEFAULT = {"hashsize": 1024 * 1024, "automerge": 4}
 """FTS5's own defaults, which suit the small writes of everyday syncs."""
@@ -103,7 +108,9 @@ async def sync(
         if jobs:
             await writer.load_slug_owners({relpath for relpath, _ in jobs}, targeted=only)
         async with _bulk_indexing(connection, bulk):
-            async for batch in _prepared(root, jobs, excerpt_chars, progress, workers):
+            async for batch in _prepared(
+                root, jobs, excerpt_chars, progress, workers, with_excerpts=not bulk
+            ):
                 await writer.write(batch)
         first_sync = await _mark_synced(connection)
         # A knowledge base loaded for the first time is published silently: subscribers hear
@@ -268,6 +275,8 @@ async def _prepared(
     excerpt_chars: int,
     progress: ProgressCallback | None,
     workers: int | None,
+    *,
+    with_excerpts: bool = True,
 ) -> AsyncIterator[list[Prepared]]:
     """Parsed batches in job order, produced ahead by a bounded number of workers."""
     total = len(jobs)
@@ -275,36 +284,15 @@ async def _prepared(
         progress(0, total)
     batches = [jobs[i : i + BATCH_SIZE] for i in range(0, total, BATCH_SIZE)]
     processes = workers if workers is not None else (os.cpu_count() or 1)
+    prepare = partial(prepare_batch, root, excerpt_chars=excerpt_chars, with_excerpts=with_excerpts)
     done = 0
-    if total < PARALLEL_THRESHOLD or processes <= 1:
-        for batch in batches:
-            prepared = await asyncio.to_thread(prepare_batch, root, batch, excerpt_chars)
-            done += len(prepared)
-            if progress:
-                progress(done, total)
-            yield prepared
-        return
-    loop = asyncio.get_running_loop()
-    with ProcessPoolExecutor(max_workers=processes, initializer=start_worker) as pool:
-        ahead: list[asyncio.Future[list[Prepared]]] = []
-        pending = iter(batches)
-
-        def submit(executor: Executor) -> None:
-            batch = next(pending, None)
-            if batch is not None:
-                ahead.append(
-                    loop.run_in_executor(executor, prepare_batch, root, batch, excerpt_chars)
-                )
-
-        for _ in range(processes * 2):  # bounded: memory holds a few batches, not the corpus
-            submit(pool)
-        while ahead:
-            prepared = await ahead.pop(0)
-            submit(pool)
-            done += len(prepared)
-            if progress:
-                progress(done, total)
-            yield prepared
+    async for prepared in in_order(
+        prepare, batches, processes=1 if total < PARALLEL_THRESHOLD else processes
+    ):
+        done += len(prepared)
+        if progress:
+            progress(done, total)
+        yield prepared
 
 
 @asynccontextmanager
@@ -350,17 +338,26 @@ async def _mark_synced(connection: aiosqlite.Connection) -> bool:
 
 
 async def _forget_if_settings_changed(connection: aiosqlite.Connection, excerpt_chars: int) -> None:
-    """Excerpts are cut at sync time; a new length means every file must be parsed again."""
-    wanted = json.dumps({"excerpt_chars": excerpt_chars})
+    """Stored cards are cut to `excerpt_chars`, and the index holds text made one way.
+
+    A new length only needs the cards rendered again (left to `herald.store.excerpts`); a
+    new index format needs every file read again.
+    """
+    wanted = {"excerpt_chars": excerpt_chars, "index": INDEX_FORMAT}
     async with connection.execute("SELECT value FROM meta WHERE key = 'render'") as cursor:
         row = await cursor.fetchone()
-    if row is None or row[0] != wanted:
+    stored = json.loads(row[0]) if row is not None else None
+    if stored == wanted:
+        return
+    if not isinstance(stored, dict) or stored.get("index") != INDEX_FORMAT:
         await connection.execute("UPDATE sources SET sha256 = '', mtime_ns = -1")
-        await connection.execute(
-            "INSERT INTO meta (key, value) VALUES ('render', ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (wanted,),
-        )
+    else:
+        await connection.execute("UPDATE posts SET excerpt = NULL")
+    await connection.execute(
+        "INSERT INTO meta (key, value) VALUES ('render', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (json.dumps(wanted),),
+    )
 
 
 async def _remove(connection: aiosqlite.Connection, paths: list[str], report: SyncReport) -> None:

@@ -29,12 +29,13 @@ from herald.content.document import (
     Table,
 )
 from herald.content.render.discord_md import discord_messages
-from herald.content.render.excerpt import excerpt, excerpt_text
+from herald.content.render.excerpt import card_text, excerpt, excerpt_text
 from herald.content.render.plain import plain_text
 from herald.content.render.telegram_html import telegram_messages
 from herald.content.render.text import inline_text
 
 __all__ = [
+    "card_text",
     "discord_messages",
     "excerpt",
     "excerpt_text",

@@ -39,7 +39,7 @@ from herald.content.document import (
     Quote,
     Table,
 )
-from herald.content.markdown import parse_inline
+from herald.content.markdown import parse_inline, parse_markdown
 from herald.content.render.text import inline_text, math_unicode
 
 PLACEHOLDERS = {
@@ -154,3 +154,10 @@ def excerpt_text(text: str, *, lang: str = "zh", limit: int = 350) -> str:
     """
     marks = _marks(lang)
     return _cut(_collapse(_inline(parse_inline(text), marks)), limit, marks)
+
+
+def card_text(summary: str | None, body: str, *, lang: str = "zh", limit: int = 350) -> str:
+    """What a post's card shows: the author's summary if there is one, else its lead."""
+    if summary:
+        return excerpt_text(summary, lang=lang, limit=limit)
+    return excerpt(parse_markdown(body), lang=lang, limit=limit)

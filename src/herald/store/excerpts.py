@@ -117,7 +117,7 @@ async def render_pending_excerpts(
             await db.executemany(
                 # Only for the source it was made from: a sync may have changed the post.
                 "UPDATE posts SET excerpt = ? WHERE id = ? AND excerpt IS NULL "
-                "AND path IN (SELECT path FROM sources WHERE sha256 = ?)",
+                "AND (SELECT sha256 FROM sources WHERE path = posts.path) = ?",
                 [(text, post_id, sha256) for post_id, sha256, text, _ in rendered],
             )
             stored += db.total_changes - before

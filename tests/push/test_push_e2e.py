@@ -7,20 +7,23 @@ import asyncio
 import gc
 import shutil
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yarl
+from bench.corpus import write_corpus
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from herald.config import load_config
 from herald.service_runner import run_service
 from herald.store.database import Database
+from herald.store.excerpts import pending_excerpts
 from herald.store.outbox import Outbox
 from herald.store.subscriptions import Subscriptions
+from herald.store.sync import BULK_INDEXING_THRESHOLD
 from tests.conftest import REPO
 from tests.fakes.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.fakes.fake_discord import TOKEN as DISCORD_TOKEN
@@ -275,3 +278,42 @@ async def test_discord_channels_get_pushes_too(tmp_path: Path) -> None:
     async with await Database.open(tmp_path / "h.db") as database:
         gone = await Subscriptions(database).get("discord", "123")
     assert gone is not None and not gone.active  # Missing Access: unsubscribed
+
+
+async def test_a_large_first_load_gets_its_excerpts_while_the_service_runs(
+    tmp_path: Path,
+) -> None:
+    """The deferred excerpts are rendered by workers forked from the running service, and
+    the service still stops promptly.  (A first version had the workers open SQLite; one
+    of them inherited a lock held by the service's database thread at the fork and waited
+    forever — a race this test did not catch, three runs out of three; `in_order` says why
+    its workers must not touch SQLite.)"""
+    content = tmp_path / "content"
+    write_corpus(content, BULK_INDEXING_THRESHOLD, seed=9)
+    async with FakeTelegram() as tg:
+        path = tmp_path / "herald.toml"
+        path.write_text(config_text(tmp_path, content, tg), encoding="utf-8")
+        stop = asyncio.Event()
+        config = load_config(path, environ={"HERALD_TELEGRAM_TOKEN": TOKEN})
+        task = asyncio.create_task(run_service(config, stop, handle_signals=False))
+        await tg.wait_for(lambda: bool(tg.calls("getUpdates")), 60)  # synced, serving
+        async with await Database.open(tmp_path / "h.db") as database:
+            assert await posts_in(database) == BULK_INDEXING_THRESHOLD
+            await until_async(lambda: pending_excerpts(database), seconds=60)
+        (content / "new.md").write_text(post("After the load"), encoding="utf-8")
+        stop.set()
+        await asyncio.wait_for(task, 20)
+
+
+async def until_async(remaining: Callable[[], Awaitable[int]], seconds: float) -> None:
+    """Poll a count in the database until it is zero."""
+    deadline = time.monotonic() + seconds
+    while await remaining():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.2)
+
+
+async def posts_in(database: Database) -> int:
+    async with database.connection.execute("SELECT count(*) FROM posts") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0

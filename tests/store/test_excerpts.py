@@ -107,3 +107,19 @@ async def test_the_service_renders_what_a_sync_deferred_and_stops_when_asked(
         assert await stored_excerpts(app.database) == expected_cards(content_dir)
         stop.set()
         await asyncio.wait_for(renderer, 5)
+
+
+async def test_the_newest_posts_get_their_excerpts_first(
+    database: Database, content_dir: Path
+) -> None:
+    write_corpus(content_dir, BULK_INDEXING_THRESHOLD, seed=8)
+    await sync(database, content_dir, excerpt_chars=350, now=NOW)
+    stop = asyncio.Event()
+    stop.set()  # ends the pass after its first batch
+    first = await render_pending_excerpts(database, excerpt_chars=350, stop=stop)
+    assert 0 < first < BULK_INDEXING_THRESHOLD
+    async with database.connection.execute(
+        "SELECT excerpt IS NOT NULL FROM posts ORDER BY date DESC, id DESC"
+    ) as cursor:
+        rendered = [bool(row[0]) for row in await cursor.fetchall()]
+    assert rendered == [True] * first + [False] * (BULK_INDEXING_THRESHOLD - first)

@@ -13,10 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import sqlite3
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from functools import partial
-from pathlib import Path
 
 from herald.content.render import card_text
 from herald.store.database import Database
@@ -44,26 +42,6 @@ def render_cards(cards: list[Card], limit: int) -> list[tuple[str, str | None]]:
     return rendered
 
 
-def _rendered(path: Path, limit: int, ids: list[int]) -> list[tuple[int, str, str, str | None]]:
-    """(id, source hash, excerpt, error) of each post, read and rendered in a worker.
-
-    The worker reads the posts itself, with its own connection: the serving process
-    neither holds nor passes along the bodies of a whole 100k-post store.
-    """
-    marks = ",".join("?" * len(ids))
-    connection = sqlite3.connect(path)
-    try:
-        rows = connection.execute(
-            "SELECT p.id, s.sha256, p.summary, p.body, p.lang FROM posts p "
-            f"JOIN sources s ON s.path = p.path WHERE p.id IN ({marks}) AND p.excerpt IS NULL",
-            ids,
-        ).fetchall()
-    finally:
-        connection.close()
-    cards = render_cards([(summary, body, lang) for _, _, summary, body, lang in rows], limit)
-    return [(row[0], row[1], text, error) for row, (text, error) in zip(rows, cards, strict=True)]
-
-
 async def pending_excerpts(database: Database) -> int:
     async with database.connection.execute(
         "SELECT count(*) FROM posts INDEXED BY posts_without_excerpt WHERE excerpt IS NULL"
@@ -86,13 +64,13 @@ async def render_pending_excerpts(
     `background` lowers the workers' priority, for a service that is answering readers
     meanwhile; `stop` ends the pass after the batch in hand.  A post changed by a sync
     while its excerpt was being rendered keeps the sync's version: an excerpt is only
-    stored for the source it was made from.  A store in memory has no file for the
-    workers to read: its readers render excerpts as needed.
+    stored for the source it was made from.
     """
-    if str(database.path) == ":memory:":
-        return 0
     async with database.connection.execute(
-        "SELECT id FROM posts INDEXED BY posts_without_excerpt WHERE excerpt IS NULL ORDER BY id"
+        # Newest first: the pages readers open first (/latest, a tag's latest) are warm
+        # within the first batches, long before the pass ends.
+        "SELECT id FROM posts INDEXED BY posts_without_excerpt WHERE excerpt IS NULL "
+        "ORDER BY date DESC, id DESC"
     ) as cursor:
         ids = [row[0] for row in await cursor.fetchall()]
     if not ids:
@@ -100,16 +78,32 @@ async def render_pending_excerpts(
     total = len(ids)
     if progress:
         progress(0, total)
-    batches = [ids[i : i + BATCH_SIZE] for i in range(0, total, BATCH_SIZE)]
     processes = workers if workers is not None else (os.cpu_count() or 1)
     stored = done = 0
+    loaded: list[list[tuple[int, str]]] = []  # (id, source hash) of each batch sent out
+
+    async def batches() -> AsyncIterator[list[Card]]:
+        # Read here, not in the workers: a forked worker must not touch SQLite.
+        for start in range(0, total, BATCH_SIZE):
+            chunk = ids[start : start + BATCH_SIZE]
+            async with database.connection.execute(
+                "SELECT p.id, s.sha256, p.summary, p.body, p.lang FROM posts p "
+                "JOIN sources s ON s.path = p.path "
+                f"WHERE p.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ) as cursor:
+                rows = list(await cursor.fetchall())
+            loaded.append([(row[0], row[1]) for row in rows])
+            yield [(row[2], row[3], row[4]) for row in rows]
+
     async for rendered in in_order(
-        partial(_rendered, database.path, excerpt_chars),
-        batches,
+        partial(render_cards, limit=excerpt_chars),
+        batches(),
         processes=1 if total < PARALLEL_THRESHOLD else processes,
         initializer=start_background_worker if background else start_worker,
     ):
-        for post_id, _, _, error in rendered:
+        posts = loaded.pop(0)
+        for (post_id, _), (_, error) in zip(posts, rendered, strict=True):
             if error is not None:
                 log.warning("cannot render the excerpt of post %d: %s", post_id, error)
         async with database.transaction(reorders=False) as db:
@@ -118,10 +112,13 @@ async def render_pending_excerpts(
                 # Only for the source it was made from: a sync may have changed the post.
                 "UPDATE posts SET excerpt = ? WHERE id = ? AND excerpt IS NULL "
                 "AND (SELECT sha256 FROM sources WHERE path = posts.path) = ?",
-                [(text, post_id, sha256) for post_id, sha256, text, _ in rendered],
+                [
+                    (text, post_id, sha256)
+                    for (post_id, sha256), (text, _) in zip(posts, rendered, strict=True)
+                ],
             )
             stored += db.total_changes - before
-        done += len(rendered)
+        done += len(posts)
         if progress:
             progress(done, total)
         if stop is not None and stop.is_set():

@@ -25,7 +25,7 @@ from herald.content.loader import SUFFIXES, walk
 from herald.store.database import Database
 from herald.store.links import link_key
 from herald.store.prepare import Prepared, fts_columns, prepare_batch
-from herald.store.workers import in_order
+from herald.store.workers import each, in_order
 
 PARALLEL_THRESHOLD = 200
 """Below this many files to parse, a process pool costs more than it saves."""
@@ -287,7 +287,7 @@ async def _prepared(
     prepare = partial(prepare_batch, root, excerpt_chars=excerpt_chars, with_excerpts=with_excerpts)
     done = 0
     async for prepared in in_order(
-        prepare, batches, processes=1 if total < PARALLEL_THRESHOLD else processes
+        prepare, each(batches), processes=1 if total < PARALLEL_THRESHOLD else processes
     ):
         done += len(prepared)
         if progress:

@@ -36,31 +36,53 @@ def start_background_worker() -> None:
 
 async def in_order(
     function: Callable[[Batch], Result],
-    batches: Sequence[Batch],
+    batches: AsyncIterator[Batch],
     *,
     processes: int,
     initializer: Callable[[], None] = start_worker,
 ) -> AsyncIterator[Result]:
     """`function(batch)` for each batch, in order: in a thread when `processes` is 1,
     else in that many worker processes with twice as many batches submitted ahead (memory
-    holds a few batches, not the whole job)."""
+    holds a few batches, not the whole job; `batches` is only read that far ahead).
+
+    Workers are forked, so `function` must not use SQLite or anything else another thread
+    of this process may hold a lock in at that moment: a child inherits the lock, not its
+    owner, and waits forever.  Read what a batch needs here, in `batches`, instead.
+    A caller that stops early gets the pool shut down without waiting for batches ahead.
+    """
     if processes <= 1:
-        for batch in batches:
+        async for batch in batches:
             yield await asyncio.to_thread(function, batch)
         return
     loop = asyncio.get_running_loop()
-    with ProcessPoolExecutor(max_workers=processes, initializer=initializer) as pool:
-        pending = iter(batches)
+    pool = ProcessPoolExecutor(max_workers=processes, initializer=initializer)
+    finished = False
+    try:
         ahead: list[asyncio.Future[Result]] = []
 
-        def submit() -> None:
-            batch = next(pending, None)
-            if batch is not None:
-                ahead.append(loop.run_in_executor(pool, function, batch))
+        async def submit() -> None:
+            batch = await anext(batches, _DONE)
+            if batch is not _DONE:
+                ahead.append(loop.run_in_executor(pool, function, batch))  # type: ignore[arg-type]
 
         for _ in range(processes * 2):
-            submit()
+            await submit()
         while ahead:
             result = await ahead.pop(0)
-            submit()
+            await submit()
             yield result
+        finished = True
+    finally:
+        # After the last result the workers only have to exit (joined, so their CPU time is
+        # counted); a caller that stopped early does not want what is still queued, and the
+        # event loop must not wait for batches in progress.
+        pool.shutdown(wait=finished, cancel_futures=not finished)
+
+
+async def each(items: Sequence[Batch]) -> AsyncIterator[Batch]:
+    """Batches already in memory, for `in_order`."""
+    for item in items:
+        yield item
+
+
+_DONE = object()

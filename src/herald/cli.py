@@ -12,6 +12,7 @@ import functools
 import logging
 import re
 import sys
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -141,12 +142,14 @@ def sync(
 ) -> None:
     """Bring the database in line with the content folder and summarise the changes."""
     config = _config(config_path, content_dir, db_path, verbose, quiet=True)
-    report = asyncio.run(_sync(config))
+    report, excerpts, excerpt_seconds = asyncio.run(_sync(config))
     click.echo(
         f"added {len(report.added)}, updated {len(report.updated)}, removed "
         f"{len(report.removed)}, unchanged {report.unchanged}, failed {len(report.failed)} "
         f"({report.seconds:.2f} s)"
     )
+    if excerpts:
+        click.echo(f"excerpts rendered: {excerpts} ({excerpt_seconds:.2f} s)")
     for path, reason in report.failed.items():
         click.echo(f"  {path}: {reason}")
 
@@ -164,8 +167,9 @@ async def _sync(config: Config) -> Any:
             report = await app.sync(progress=update)
             # A large sync leaves cards' excerpts for later; this command finishes the job.
             progress.update(task, description="excerpts", completed=0, total=None)
-            await app.render_excerpts(progress=update)
-            return report
+            started = time.perf_counter()
+            excerpts = await app.render_excerpts(progress=update)
+            return report, excerpts, time.perf_counter() - started
 
 
 @main.command()

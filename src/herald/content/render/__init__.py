@@ -1,8 +1,10 @@
 """Renderers: pure functions from a Document to each surface Herald writes on.
 
-`excerpt` for cards, `telegram_messages` / `discord_messages` for articles split to each
-platform's limit, `plain_text` for the terminal, `search_text` for the full-text index,
-plus two lookups the store and adapters need (`first_heading`, `images`).
+`excerpt` / `card_text` for cards, `telegram_messages` / `discord_messages` for articles
+split to each platform's limit, `plain_text` for the terminal, `search_text` for the words
+a reader sees (the index reads them from the source instead, `herald.content.searchable`,
+and is tested against this), plus two lookups the store and adapters need
+(`first_heading`, `images`).
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def _inline_groups(blocks: Iterable[Block]) -> Iterator[tuple[Inline, ...] | _Le
 
 
 def search_text(doc: Document) -> str:
-    """All the words a reader might search for, in one whitespace-collapsed line.
+    """All the words a reader sees, in one whitespace-collapsed line: what search must find.
 
     Code and math are included as written (LaTeX source, so `\\theta` finds `$\\theta$`),
     image alt texts too; markup, placeholders and URLs of links are not.

@@ -30,16 +30,19 @@ Card = tuple[str | None, str, str]
 """(summary, body, lang): what an excerpt is made from."""
 
 
+def render_card(card: Card, limit: int) -> tuple[str, str | None]:
+    """A card's excerpt, or "" and the reason when rendering failed: a renderer bug must
+    cost one card its text, never a reader's page or the whole pass."""
+    summary, body, lang = card
+    try:
+        return card_text(summary, body, lang=lang, limit=limit), None
+    except Exception as exc:
+        return "", repr(exc)
+
+
 def render_cards(cards: list[Card], limit: int) -> list[tuple[str, str | None]]:
-    """Each card's excerpt, or "" and the reason when rendering failed (a renderer bug
-    must cost one card's text, never the pass)."""
-    rendered: list[tuple[str, str | None]] = []
-    for summary, body, lang in cards:
-        try:
-            rendered.append((card_text(summary, body, lang=lang, limit=limit), None))
-        except Exception as exc:
-            rendered.append(("", repr(exc)))
-    return rendered
+    """`render_card` for a batch, in a worker."""
+    return [render_card(card, limit) for card in cards]
 
 
 async def pending_excerpts(database: Database) -> int:
@@ -102,23 +105,21 @@ async def render_pending_excerpts(
         processes=1 if total < PARALLEL_THRESHOLD else processes,
         initializer=start_background_worker if background else start_worker,
     ):
-        posts = loaded.pop(0)
-        for (post_id, _), (_, error) in zip(posts, rendered, strict=True):
+        updates = []
+        for (post_id, sha256), (text, error) in zip(loaded.pop(0), rendered, strict=True):
             if error is not None:
                 log.warning("cannot render the excerpt of post %d: %s", post_id, error)
+            updates.append((text, post_id, sha256))
         async with database.transaction(reorders=False) as db:
             before = db.total_changes
             await db.executemany(
                 # Only for the source it was made from: a sync may have changed the post.
                 "UPDATE posts SET excerpt = ? WHERE id = ? AND excerpt IS NULL "
                 "AND (SELECT sha256 FROM sources WHERE path = posts.path) = ?",
-                [
-                    (text, post_id, sha256)
-                    for (post_id, sha256), (text, _) in zip(posts, rendered, strict=True)
-                ],
+                updates,
             )
             stored += db.total_changes - before
-        done += len(posts)
+        done += len(updates)
         if progress:
             progress(done, total)
         if stop is not None and stop.is_set():

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from herald.content.render import card_text
 from herald.limits import EXCERPT_CHARS
 from herald.store.cjk import match_expression
 from herald.store.database import Database
+from herald.store.excerpts import render_card
 
 log = logging.getLogger("herald.store")
 
@@ -84,13 +84,11 @@ def _summary(row: aiosqlite.Row, excerpt_chars: int) -> PostSummary:
 
 
 def _render_now(row: aiosqlite.Row, excerpt_chars: int) -> str:
-    try:
-        return card_text(
-            row["summary"], row["unrendered_body"], lang=row["lang"], limit=excerpt_chars
-        )
-    except Exception:  # a reader gets the card without its text, never an error
-        log.exception("cannot render the excerpt of post %d", row["id"])
-        return ""
+    card = (row["summary"], row["unrendered_body"], row["lang"])
+    text, error = render_card(card, excerpt_chars)
+    if error is not None:
+        log.warning("cannot render the excerpt of post %d: %s", row["id"], error)
+    return text
 
 
 class PostQueries:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from herald.content.loader import read_post
 from herald.content.post import LoadError, Post
-from herald.content.render import card_text, excerpt_text
+from herald.content.render import card_text
 from herald.content.searchable import searchable_text
 from herald.store.cjk import index_text
 
@@ -61,12 +61,12 @@ def prepare(
     if isinstance(loaded, LoadError):
         return Prepared(relpath, stat.st_size, stat.st_mtime_ns, digest, error=loaded.reason)
     try:
-        if with_excerpt:
-            card = card_text(loaded.summary, loaded.body, lang=loaded.lang, limit=excerpt_chars)
-        elif loaded.summary:  # a summary is one line: cheap, so never deferred
-            card = excerpt_text(loaded.summary, lang=loaded.lang, limit=excerpt_chars)
-        else:
-            card = None
+        # A summary is one line, cheap to cut, so only a body's excerpt is ever deferred.
+        card = (
+            card_text(loaded.summary, loaded.body, lang=loaded.lang, limit=excerpt_chars)
+            if with_excerpt or loaded.summary
+            else None
+        )
     except Exception as exc:  # a renderer bug must cost one post, never the whole sync
         return Prepared(
             relpath, stat.st_size, stat.st_mtime_ns, digest, error=f"cannot render: {exc!r}"

@@ -27,11 +27,10 @@ WORKLOADS = ("reference", "sync worker (prepare)", "cold sync in one process")
 
 def run_workload(workload: str, root: Path, count: int) -> None:
     """The measured process's body: one workload over the first `count` posts."""
-    from bench.suite import full_parse_one_core
+    from bench.suite import full_parse_one_core, store_at
     from herald.content.loader import discover
-    from herald.store.database import Database
-    from herald.store.prepare import prepare_batch
-    from herald.store.sync import sync
+    from herald.indexing.prepare import prepare_batch
+    from herald.indexing.sync import sync
 
     paths = discover(root)[:count]
     if workload == "reference":
@@ -45,9 +44,9 @@ def run_workload(workload: str, root: Path, count: int) -> None:
             (subset / "content" / path.name).write_bytes(path.read_bytes())
 
         async def cold_sync() -> None:
-            async with await Database.open(subset / "h.db") as database:
+            async with store_at(subset / "h.db") as store:
                 if paths:
-                    await sync(database, subset / "content", excerpt_chars=350, workers=1)
+                    await sync(store.index, subset / "content", excerpt_chars=350, workers=1)
 
         asyncio.run(cold_sync())
 

@@ -23,8 +23,8 @@ from pathlib import Path
 from bench.corpus import write_corpus
 from bench.suite import cpu_seconds
 from herald.content.loader import walk
-from herald.store.prepare import prepare_batch
-from herald.store.sync import BATCH_SIZE
+from herald.indexing.prepare import prepare_batch
+from herald.indexing.sync import BATCH_SIZE
 
 ROUNDS = 3
 

@@ -13,19 +13,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.fakes.fake_telegram import TOKEN, FakeTelegram
+from fakes.telegram_server import TOKEN, FakeTelegram
 
 from bench.corpus import write_corpus
+from bench.suite import store_at
+from herald.app import run_service, startup_heap_frozen
 from herald.config import load_config
-from herald.core.service import ReaderService
+from herald.core.reader import ReaderService
 from herald.core.views import Card
+from herald.indexing.sync import sync
 from herald.push.dispatcher import Dispatcher
-from herald.push.messenger import ChatLimits
-from herald.service_runner import run_service, startup_heap_frozen
-from herald.store.database import Database
-from herald.store.outbox import Outbox
-from herald.store.subscriptions import Subscriptions
-from herald.store.sync import sync
+from herald.push.pacing import ChatLimits, Pacer
+from herald.store.sqlite import SqliteStore, open_store
 
 
 def _config(base: Path, tg: FakeTelegram, push: str = "") -> Path:
@@ -39,10 +38,9 @@ def _config(base: Path, tg: FakeTelegram, push: str = "") -> Path:
 
 
 async def _subscribe(db_path: Path, chats: list[int]) -> None:
-    async with await Database.open(db_path) as database:
-        subscriptions = Subscriptions(database)
+    async with store_at(db_path) as store:
         for chat in chats:
-            await subscriptions.subscribe("telegram", str(chat))
+            await store.subscriptions.subscribe("telegram", str(chat))
 
 
 def _post(index: int) -> str:
@@ -54,8 +52,8 @@ async def first_push_latency(posts: int = 1000, rounds: int = 5) -> dict[str, An
     write_corpus(base / "content", posts)
     async with FakeTelegram() as tg:
         config = load_config(_config(base, tg), environ={"HERALD_TELEGRAM_TOKEN": TOKEN})
-        async with await Database.open(base / "h.db") as database:
-            await sync(database, base / "content", excerpt_chars=350)
+        async with store_at(base / "h.db") as store:
+            await sync(store.index, base / "content", excerpt_chars=350)
         await _subscribe(base / "h.db", [7])
         tg.known_chats.add(7)
         stop = asyncio.Event()
@@ -81,10 +79,10 @@ class _Counting:
     """A messenger that only counts: what the dispatcher and outbox cost on their own."""
 
     platform = "bench"
-    limits = ChatLimits(per_second=1e9, per_chat_per_second=1e9)
 
     def __init__(self) -> None:
         self.sent = 0
+        self.pacer = Pacer(ChatLimits(per_second=1e9, per_chat_per_second=1e9))
 
     def is_group(self, chat_id: str) -> bool:
         return False
@@ -93,33 +91,28 @@ class _Counting:
         self.sent += 1
 
 
-async def _broadcast_store(base: Path, platform: str, chats: list[int]) -> Database:
+async def _broadcast_store(base: Path, platform: str, chats: list[int]) -> SqliteStore:
     (base / "content").mkdir(parents=True)
-    database = await Database.open(base / "h.db")
-    await sync(database, base / "content", excerpt_chars=350)  # first sync: silent
-    subscriptions = Subscriptions(database)
+    store = await open_store(base / "h.db", excerpt_chars=350)
+    await sync(store.index, base / "content", excerpt_chars=350)  # first sync: silent
     for chat in chats:
-        await subscriptions.subscribe(platform, str(chat))
+        await store.subscriptions.subscribe(platform, str(chat))
     (base / "content" / "news.md").write_text(_post(0), encoding="utf-8")
-    from herald.store.outbox import plan_deliveries
-
-    await sync(database, base / "content", excerpt_chars=350, on_publish=plan_deliveries)
-    return database
+    await sync(store.index, base / "content", excerpt_chars=350)
+    return store
 
 
 async def broadcast_overhead(subscribers: int = 2000) -> dict[str, Any]:
     base = Path(tempfile.mkdtemp(prefix="herald-broadcast-"))
-    database = await _broadcast_store(base, "bench", list(range(subscribers)))
+    store = await _broadcast_store(base, "bench", list(range(subscribers)))
     try:
         messenger = _Counting()
-        dispatcher = Dispatcher(
-            Outbox(database), ReaderService(database), [messenger], concurrency=16
-        )
+        dispatcher = Dispatcher(store.outbox, ReaderService(store), [messenger], concurrency=16)
         started = time.perf_counter()
         await dispatcher.drain(messenger)  # type: ignore[arg-type]
         elapsed = time.perf_counter() - started
     finally:
-        await database.close()
+        await store.close()
     assert messenger.sent == subscribers
     label = f"broadcast, own overhead ({subscribers:,} subscribers, no network)"
     return {label: f"{subscribers / elapsed:,.0f} sends/s"}
@@ -132,7 +125,7 @@ async def broadcast_http(subscribers: int, *, enforce: bool) -> dict[str, Any]:
 
     base = Path(tempfile.mkdtemp(prefix="herald-broadcast-http-"))
     chats = list(range(100_000, 100_000 + subscribers))
-    database = await _broadcast_store(base, "telegram", chats)
+    store = await _broadcast_store(base, "telegram", chats)
     try:
         async with FakeTelegram(enforce_rate_limits=enforce) as tg:
             tg.known_chats.update(chats)
@@ -142,9 +135,9 @@ async def broadcast_http(subscribers: int, *, enforce: bool) -> dict[str, Any]:
                 else ChatLimits(per_second=1e9, per_chat_per_second=1e9)
             )
             async with Bot(TOKEN, base_url=tg.base_url) as bot:
-                messenger = TelegramMessenger(bot, limits)
+                messenger = TelegramMessenger(bot, Pacer(limits))
                 dispatcher = Dispatcher(
-                    Outbox(database), ReaderService(database), [messenger], concurrency=16
+                    store.outbox, ReaderService(store), [messenger], concurrency=16
                 )
                 with startup_heap_frozen():  # as `herald run` serves
                     started = time.perf_counter()
@@ -155,7 +148,7 @@ async def broadcast_http(subscribers: int, *, enforce: bool) -> dict[str, Any]:
             peak = tg.stats.max_per_second
             first, last = tg.stats.first_send_at, tg.stats.last_send_at
     finally:
-        await database.close()
+        await store.close()
     rate = delivered / elapsed
     if enforce:
         assert first is not None and last is not None and delivered > 1

@@ -9,26 +9,28 @@ import resource
 import sys
 from pathlib import Path
 
-from herald.content.render import telegram_messages
-from herald.core.service import ReaderService
+from herald.core.reader import ReaderService
 from herald.core.views import ArticleView
-from herald.store.database import Database
-from herald.store.sync import sync
+from herald.indexing.sync import sync
+from herald.render import telegram_messages
+from herald.store.sqlite import open_store
 
 
 async def main(db_path: Path, root: Path) -> None:
     rng = random.Random(2)
-    async with await Database.open(db_path) as database:
-        await sync(database, root, excerpt_chars=350)
-        reader = ReaderService(database)
-        async with database.connection.execute("SELECT count(*) FROM posts") as cursor:
-            count = (await cursor.fetchone())[0]  # type: ignore[index]
+    store = await open_store(db_path, excerpt_chars=350)
+    try:
+        await sync(store.index, root, excerpt_chars=350)
+        reader = ReaderService(store)
+        count = (await store.posts.latest(now=2**40, offset=0, limit=1)).total
         for _ in range(300):
             await reader.latest(rng.randint(1, max(1, count // 5)), lang="zh")
             await reader.search(rng.choice(["显存", "gradient", "注意力"]), lang="zh")
             article = await reader.article(f"post-{rng.randrange(count)}", lang="zh")
             if isinstance(article, ArticleView):
                 telegram_messages(article.document)
+    finally:
+        await store.close()
     print(f"peak RSS of a serving process (MB) {peak_rss_mb():.1f}")
 
 

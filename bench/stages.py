@@ -6,7 +6,7 @@ steps they share (reading the file and its frontmatter) and which only one of th
 (the sync: search text from the source, CJK bigrams, moving results between processes,
 SQLite; the reference: the Markdown parse, the excerpt, search text from the document and
 three renderers).  A large sync leaves the parse and the excerpt to the pass that renders
-excerpts after it (`herald.store.excerpts`); a small one does them in the worker, both
+excerpts after it (`herald.indexing.excerpts`); a small one does them in the worker, both
 timed.  It also times a whole cold sync in one process, the fairest single comparison: if
 one core needs longer for the sync than for the reference, two cores cannot bring the sync
 under half of it.
@@ -35,17 +35,17 @@ from herald.content.document import Document
 from herald.content.loader import discover, read_post
 from herald.content.markdown import parse_markdown
 from herald.content.post import Post
-from herald.content.render import (
+from herald.content.searchable import searchable_text
+from herald.indexing.prepare import prepare_batch
+from herald.indexing.sync import BATCH_SIZE, sync
+from herald.indexing.tokens import index_text
+from herald.render import (
     discord_messages,
     excerpt,
     plain_text,
     search_text,
     telegram_messages,
 )
-from herald.content.searchable import searchable_text
-from herald.store.cjk import index_text
-from herald.store.prepare import prepare_batch
-from herald.store.sync import BATCH_SIZE, sync
 
 T = TypeVar("T")
 ROUNDS = 3
@@ -64,9 +64,9 @@ def per_post_ms(step: Callable[[T], object], items: Sequence[T]) -> float:
 
 
 async def _cold_sync_seconds(root: Path, db_path: Path, workers: int) -> float:
-    async with empty_store(db_path) as database:
+    async with empty_store(db_path) as store:
         started = time.process_time()
-        await sync(database, root, excerpt_chars=350, workers=workers)
+        await sync(store.index, root, excerpt_chars=350, workers=workers)
         return time.process_time() - started
 
 

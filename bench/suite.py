@@ -22,23 +22,23 @@ from typing import Any
 
 from bench.corpus import post_text, write_corpus
 from bench.timing import Percentiles, repeat
-from herald.adapters.telegram_adapter.format import feed_message
+from herald.app import startup_heap_frozen
 from herald.content.loader import discover, read_post
 from herald.content.markdown import parse_markdown
 from herald.content.post import Post
-from herald.content.render import (
+from herald.core.reader import ReaderService
+from herald.core.views import ArticleView, FeedPage
+from herald.indexing.excerpts import render_pending_excerpts
+from herald.indexing.sync import sync
+from herald.render import (
     discord_messages,
     excerpt,
     plain_text,
     search_text,
     telegram_messages,
 )
-from herald.core.service import ReaderService
-from herald.core.views import ArticleView, FeedPage
-from herald.service_runner import startup_heap_frozen
-from herald.store.database import Database
-from herald.store.excerpts import render_pending_excerpts
-from herald.store.sync import sync
+from herald.render.telegram_replies import feed_message
+from herald.store.sqlite import SqliteStore, open_store
 
 SEARCHES = {
     "Chinese two-character word (显存)": "显存",
@@ -64,12 +64,21 @@ def full_parse_one_core(root: Path, paths: list[Path]) -> float:
 
 
 @asynccontextmanager
-async def empty_store(db_path: Path) -> AsyncIterator[Database]:
+async def empty_store(db_path: Path) -> AsyncIterator[SqliteStore]:
     """A freshly created store at `db_path`, whatever an earlier round left there."""
     for leftover in db_path.parent.glob(db_path.name + "*"):
         leftover.unlink()
-    async with await Database.open(db_path) as database:
-        yield database
+    async with store_at(db_path) as store:
+        yield store
+
+
+@asynccontextmanager
+async def store_at(db_path: Path) -> AsyncIterator[SqliteStore]:
+    store = await open_store(db_path, excerpt_chars=350)
+    try:
+        yield store
+    finally:
+        await store.close()
 
 
 def cpu_seconds(who: int) -> float:
@@ -79,7 +88,7 @@ def cpu_seconds(who: int) -> float:
 
 
 async def sync_figures(root: Path, db_path: Path, results: dict[str, Any]) -> None:
-    async with await Database.open(db_path) as database:
+    async with store_at(db_path) as store:
         own, workers = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
         parsed_at = 0.0
 
@@ -88,7 +97,7 @@ async def sync_figures(root: Path, db_path: Path, results: dict[str, Any]) -> No
             if done == total:
                 parsed_at = time.perf_counter()
 
-        cold = await sync(database, root, excerpt_chars=350, progress=progress)
+        cold = await sync(store.index, root, excerpt_chars=350, progress=progress)
         results["cold sync"] = cold.seconds
         # The serial end: writing the last batches, publishing, the commit (and, through a
         # WAL, its checkpoint), while the parsing workers are done.
@@ -104,25 +113,25 @@ async def sync_figures(root: Path, db_path: Path, results: dict[str, Any]) -> No
         results["cold sync cores busy"] = (own + workers) / cold.seconds
         # A large sync stores posts searchable but leaves cards' excerpts to render; until
         # they are stored, each card on a page is rendered when the page is asked for.
-        reader = ReaderService(database, page_size=5, timezone="Asia/Shanghai")
+        reader = ReaderService(store, page_size=5, timezone="Asia/Shanghai")
         results["/latest page render, excerpts not stored yet"] = await repeat(
             latest_pages(reader, len(cold.added)), 200
         )
         started = time.perf_counter()
-        rendered = await render_pending_excerpts(database, excerpt_chars=350)
+        rendered = await render_pending_excerpts(store.index, excerpt_chars=350)
         results["excerpts rendered after the cold sync"] = time.perf_counter() - started
         results["excerpts rendered"] = rendered
-        again = await sync(database, root, excerpt_chars=350)
+        again = await sync(store.index, root, excerpt_chars=350)
         results["re-sync, nothing changed"] = again.seconds
         assert again.parsed == 0
         name = post_text(7)[0]
         changed = root / name
         changed.write_text(changed.read_text(encoding="utf-8") + "\n一处修改。\n", encoding="utf-8")
-        one = await sync(database, root, excerpt_chars=350)
+        one = await sync(store.index, root, excerpt_chars=350)
         assert one.updated == [name]
         results["sync after changing 1 file, full scan (herald sync)"] = one.seconds
         changed.write_text(changed.read_text(encoding="utf-8") + "\n又一处。\n", encoding="utf-8")
-        watched = await sync(database, root, excerpt_chars=350, only={name})
+        watched = await sync(store.index, root, excerpt_chars=350, only={name})
         assert watched.updated == [name]
         results["sync after changing 1 file, as the watcher does (path known)"] = watched.seconds
 
@@ -142,8 +151,8 @@ def latest_pages(reader: ReaderService, count: int) -> Callable[[int], Awaitable
 
 async def read_figures(db_path: Path, count: int, calls: int, results: dict[str, Any]) -> None:
     rng = random.Random(1)
-    async with await Database.open(db_path) as database:
-        reader = ReaderService(database, page_size=5, timezone="Asia/Shanghai")
+    async with store_at(db_path) as store:
+        reader = ReaderService(store, page_size=5, timezone="Asia/Shanghai")
         results["/latest page render"] = await repeat(latest_pages(reader, count), calls)
 
         async def article(_: int) -> None:

@@ -1,7 +1,7 @@
 """`python -m bench.writer_cost [N]`: what writing the database costs a cold sync.
 
 Alternates a real cold sync with the same parsing pool whose results are thrown away
-(`herald.store.sync._prepared`, the sync's own producer), on the same corpus.  The wall
+(`herald.indexing.sync.prepared`, the sync's own producer), on the same corpus.  The wall
 time between the two is what the writing process costs on two shared cores; the parsing
 workers' CPU time a post in each says whether the writer's presence (its SQLite pages and
 FTS5 buffer in the shared cache) slows the parsing down.
@@ -21,7 +21,7 @@ from pathlib import Path
 from bench.corpus import write_corpus
 from bench.suite import cpu_seconds, empty_store
 from herald.content.loader import walk
-from herald.store.sync import BULK_INDEXING_THRESHOLD, _prepared, sync
+from herald.indexing.sync import BULK_INDEXING_THRESHOLD, prepared, sync
 
 ROUNDS = 2
 
@@ -46,8 +46,8 @@ def writer_cost(count: int) -> dict[str, tuple[float, float, float]]:
 
         def cold_sync() -> None:
             async def run() -> None:
-                async with empty_store(db_path) as database:
-                    await sync(database, root, excerpt_chars=350)
+                async with empty_store(db_path) as store:
+                    await sync(store.index, root, excerpt_chars=350)
 
             asyncio.run(run())
 
@@ -56,7 +56,7 @@ def writer_cost(count: int) -> dict[str, tuple[float, float, float]]:
 
             async def run() -> None:
                 deferred = len(jobs) >= BULK_INDEXING_THRESHOLD  # as the sync decides
-                async for _ in _prepared(root, jobs, 350, None, None, with_excerpts=not deferred):
+                async for _ in prepared(root, jobs, 350, None, None, with_excerpts=not deferred):
                     pass
 
             asyncio.run(run())

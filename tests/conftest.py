@@ -1,22 +1,35 @@
-"""Shared fixtures: real files in a temporary content folder, a real SQLite file."""
+"""Shared fixtures: real files in a temporary content folder, a real SQLite store.
+
+The tests read `../shared` (beside the repository): the ICLR corpus and the feed captures.
+Under `CI=true` a missing `../shared` fails the run instead of skipping those tests.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import settings
 
-from herald.store.database import Database
+from herald.core.ports import Store
+from herald.store.sqlite import Database, SqliteStore, open_store
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 ICLR_POSTS = SHARED / "corpora" / "iclr-blogposts-2025" / "posts"
 
 WritePost = Callable[..., Path]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Without `../shared` the corpus tests skip on a laptop; in CI that is a failure."""
+    if os.environ.get("CI") and not ICLR_POSTS.is_dir():
+        pytest.exit(f"CI: {SHARED} must be beside the repository (see README)", returncode=2)
+
 
 # CI replays the same examples every run (a submission must not fail on a new random
 # example); developers' runs keep exploring, and what they find becomes a named test.
@@ -47,10 +60,32 @@ def write_post(content_dir: Path) -> WritePost:
     return write
 
 
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    db = await Database.open(tmp_path / "herald.db")
+@asynccontextmanager
+async def store_at(path: Path) -> AsyncIterator[SqliteStore]:
+    """The SQLite store in that file, opened as another process would."""
+    opened = await open_store(path, excerpt_chars=350)
     try:
-        yield db
+        yield opened
     finally:
-        await db.close()
+        await opened.close()
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    """The embedded store; the port contract (`tests/store/contract/`) runs on every backend."""
+    opened = await open_store(tmp_path / "herald.db", excerpt_chars=350)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.fixture
+def database(store: SqliteStore) -> Database:
+    """The SQLite file underneath, for tests of SQLite itself."""
+    return store.database
+
+
+async def pending(store: Store) -> int:
+    """How many posts still wait for their card excerpt to be stored."""
+    return len(await store.index.cards_to_render())

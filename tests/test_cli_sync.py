@@ -9,7 +9,7 @@ from bench.corpus import write_corpus
 from click.testing import CliRunner
 
 from herald.cli import main
-from herald.store.sync import BULK_INDEXING_THRESHOLD
+from herald.indexing.sync import BULK_INDEXING_THRESHOLD
 
 
 def test_sync_renders_the_excerpts_a_large_sync_defers(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from herald.adapters.telegram_adapter import TelegramSettings
 from herald.config import ConfigError, load_config
 
 
@@ -16,7 +17,7 @@ def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     config = load_config(environ={})
     assert config.content.dir == Path("content")
     assert config.bot.page_size == 5
-    assert config.telegram.token is None and config.discord.token is None
+    assert all(settings.token is None for settings in config.platforms.values())
 
 
 def test_paths_in_the_file_are_relative_to_the_file(tmp_path: Path) -> None:
@@ -36,8 +37,8 @@ def test_command_line_overrides_win(tmp_path: Path) -> None:
 def test_tokens_come_from_the_environment_and_never_show(tmp_path: Path) -> None:
     secret = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
     config = load_config(write(tmp_path, ""), environ={"HERALD_TELEGRAM_TOKEN": secret})
-    assert config.telegram.token is not None
-    assert config.telegram.token.get_secret_value() == secret
+    token = config.platforms["telegram"].token
+    assert token is not None and token.get_secret_value() == secret
     assert secret not in repr(config) and secret not in str(config)
 
 
@@ -72,5 +73,5 @@ def test_the_example_config_is_valid_and_shows_the_defaults() -> None:
     from tests.conftest import REPO
 
     config = load_config(REPO / "config.example.toml", environ={})
-    assert config.bot.page_size == 5 and config.telegram.max_per_second == 30.0
+    assert config.bot.page_size == 5 and config.platforms["telegram"] == TelegramSettings()
     assert config.content.dir == REPO / "content"

@@ -1,46 +1,61 @@
-"""The composition root: open the store, build the services, hand them to the adapters.
+"""The composition root: the one place that builds Herald and starts it.
 
-Everything is passed in, nothing is reached for, so tests build the same objects around a
-temporary database and fake platform servers.
+`open_services` opens the store and builds the reader service (enough for `herald sync`,
+`check` and `outbox`); `run_service` adds every enabled platform adapter, the watcher,
+the scheduler, the push dispatcher and the excerpt pass, in one task group, and stops
+them all cleanly on SIGINT/SIGTERM or when the console's input ends.  Everything is passed
+in, nothing is reached for, so tests build the same objects around a temporary store and
+fake platform servers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import signal
+import time
+from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from dataclasses import dataclass, field
 
+from herald.adapters import Adapter, Services, platforms
 from herald.config import Config
-from herald.core.service import ReaderService
-from herald.store.database import Database
-from herald.store.excerpts import render_pending_excerpts
-from herald.store.outbox import plan_deliveries
-from herald.store.sync import ProgressCallback, SyncReport, sync
+from herald.core.ports import Store
+from herald.core.reader import ReaderService
+from herald.core.records import SyncReport
+from herald.indexing.excerpts import render_pending_excerpts
+from herald.indexing.sync import ProgressCallback, sync
+from herald.push.dispatcher import Dispatcher
+from herald.push.messenger import Messenger
+from herald.push.scheduler import Scheduler
+from herald.push.waiting import first_of
+from herald.push.watcher import ContentWatcher
+from herald.store import open_store
 
 log = logging.getLogger("herald")
 
 
 @dataclass(slots=True)
 class App:
+    """An open store and the services over it."""
+
     config: Config
-    database: Database
+    store: Store
     reader: ReaderService
     excerpts_due: asyncio.Event = field(default_factory=asyncio.Event)
     """Set by every sync: a large one leaves excerpts to render (`render_excerpts`)."""
 
     async def sync(
-        self, progress: ProgressCallback | None = None, *, only: set[str] | None = None
+        self, progress: ProgressCallback | None = None, *, only: Collection[str] | None = None
     ) -> SyncReport:
         if not self.config.content.dir.is_dir():
             raise FileNotFoundError(f"content folder not found: {self.config.content.dir}")
         report = await sync(
-            self.database,
+            self.store.index,
             self.config.content.dir,
             excerpt_chars=self.config.content.excerpt_chars,
             progress=progress,
-            on_publish=plan_deliveries,
             only=only,
             notify_on_update=self.config.push.notify_on_update,
         )
@@ -48,6 +63,11 @@ class App:
             log.warning("skipped %s: %s", path, reason)
         self.excerpts_due.set()
         return report
+
+    def services(self) -> Services:
+        """What adapters are given."""
+        config = self.config
+        return Services(self.reader, config.content.dir, config.bot.default_language)
 
     async def render_excerpts(
         self,
@@ -59,7 +79,7 @@ class App:
         """Store the excerpts a large sync left to render; how many were stored."""
         self.excerpts_due.clear()
         return await render_pending_excerpts(
-            self.database,
+            self.store.index,
             excerpt_chars=self.config.content.excerpt_chars,
             background=background,
             progress=progress,
@@ -67,16 +87,130 @@ class App:
         )
 
 
-@asynccontextmanager
+@contextlib.asynccontextmanager
 async def open_app(config: Config) -> AsyncIterator[App]:
-    database = await Database.open(config.store.path)
+    store = await open_store(config.store.path, excerpt_chars=config.content.excerpt_chars)
     try:
         reader = ReaderService(
-            database,
+            store,
             page_size=config.bot.page_size,
             timezone=config.bot.timezone,
-            excerpt_chars=config.content.excerpt_chars,
+            content_dir=config.content.dir,
         )
-        yield App(config=config, database=database, reader=reader)
+        yield App(config=config, store=store, reader=reader)
     finally:
-        await database.close()
+        await store.close()
+
+
+def enabled_adapters(config: Config, services: Services) -> list[Adapter]:
+    """Every platform the configuration enables, else the fallback (the console)."""
+    found = platforms()
+    enabled = [
+        found[name].create(settings, services)
+        for name, settings in config.platforms.items()
+        if found[name].enabled(settings)
+    ]
+    if enabled:
+        return enabled
+    return [
+        platform.create(config.platforms[name], services)
+        for name, platform in found.items()
+        if platform.fallback
+    ]
+
+
+async def run_service(
+    config: Config, stop: asyncio.Event | None = None, *, handle_signals: bool = True
+) -> None:
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM) if handle_signals else ():
+        # Not possible off the main thread or on Windows; Ctrl-C still ends the process there.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    async with open_app(config) as app:
+        report = await app.sync()
+        log.info(
+            "content: %d added, %d updated, %d removed, %d unchanged, %d failed",
+            len(report.added),
+            len(report.updated),
+            len(report.removed),
+            report.unchanged,
+            len(report.failed),
+        )
+        adapters = enabled_adapters(config, app.services())
+        # The stack closes after the group: clients (the push bot) outlive every task.
+        async with contextlib.AsyncExitStack() as stack, asyncio.TaskGroup() as group:
+            messengers = [await adapter.open(stack) for adapter in adapters]
+            for adapter in adapters:
+                group.create_task(adapter.run(stop))
+            group.create_task(run_push(app, messengers, stop))
+            group.create_task(render_excerpts_when_due(app, stop))
+            stack.enter_context(startup_heap_frozen())
+
+
+async def run_push(app: App, messengers: list[Messenger], stop: asyncio.Event) -> None:
+    """Everything that makes a new post reach subscribers: watch, schedule, deliver."""
+    config = app.config
+    dispatcher = Dispatcher(
+        app.store.outbox,
+        app.reader,
+        messengers,
+        max_attempts=config.push.max_attempts,
+        concurrency=config.push.concurrency,
+        backoff_base=config.push.retry_base_seconds,
+        default_language=config.bot.default_language,
+    )
+    scheduler = Scheduler(app.store.index, on_published=lambda _ids: dispatcher.wake())
+
+    def synced(report: SyncReport) -> None:
+        scheduler.reschedule()
+        if report.published:
+            dispatcher.wake()
+
+    async def resync(only: set[str] | None) -> SyncReport:
+        return await app.sync(only=only)
+
+    watcher = ContentWatcher(config.content.dir, resync, synced)
+    async with asyncio.TaskGroup() as group:
+        group.create_task(watcher.run(stop))
+        group.create_task(scheduler.run(stop))
+        if config.push.enabled and messengers:
+            group.create_task(dispatcher.run(stop))
+
+
+async def render_excerpts_when_due(app: App, stop: asyncio.Event) -> None:
+    """After each sync, store the excerpts it left to render, while readers are served.
+
+    Readers never wait for this (a missing excerpt is rendered when a card needs it); it
+    runs at low priority, so it takes the cores only when the service leaves them idle.
+    """
+    while True:
+        await first_of(app.excerpts_due, stop, seconds=3600)
+        if stop.is_set():
+            return
+        if not app.excerpts_due.is_set():
+            continue
+        started = time.perf_counter()
+        stored = await app.render_excerpts(background=True, stop=stop)
+        if stored:
+            log.info("rendered %d excerpt(s) in %.1f s", stored, time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def startup_heap_frozen() -> Iterator[None]:
+    """Keep what start-up allocated out of the cyclic collector's sight while serving.
+
+    Modules, config, adapters: with python-telegram-bot and discord.py loaded that is about
+    100k long-lived objects, and every full collection walked them all, pausing the event
+    loop for 50–70 ms — in a paced broadcast, long enough to bunch two sends (see
+    BENCHMARKS.md).  Frozen (after one last collection, so no garbage is kept), they are
+    skipped; whatever the service allocates later is collected as usual.  Unfrozen when
+    the service stops, for a caller that goes on in the same process.
+    """
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -1,4 +1,4 @@
-"""`herald run | console | sync | check | new`: the command line, thin over app.py.
+"""`herald run | console | sync | check | new | outbox`: the command line, thin over app.py.
 
 Every command takes `--config FILE`, and `--content DIR` / `--db FILE` override the config,
 so the bot can be pointed at any folder without editing files.  Expected failures (bad
@@ -21,10 +21,11 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from herald.adapters import platforms
 from herald.app import open_app
 from herald.config import Config, ConfigError, load_config
+from herald.core.ports import StoreError
 from herald.logs import setup_logging
-from herald.store.database import StoreError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -70,14 +71,10 @@ def _config(
     except ConfigError as exc:
         raise UserError(str(exc)) from None
     if quiet is None:  # the console owns the terminal; a service logs what it does
-        quiet = config.telegram.token is None and config.discord.token is None
-    secrets = [
-        token.get_secret_value()
-        for token in (config.telegram.token, config.discord.token)
-        if token is not None
-    ]
+        found = platforms()
+        quiet = not any(found[name].enabled(s) for name, s in config.platforms.items())
     level = logging.DEBUG if verbose else (logging.WARNING if quiet else logging.INFO)
-    setup_logging(level, secrets)
+    setup_logging(level, config.secrets())
     return config
 
 
@@ -110,15 +107,9 @@ def console(
 ) -> None:
     """Chat with the bot in this terminal (also works piped); pushes show up here too."""
     config = _config(config_path, content_dir, db_path, verbose, quiet=True)
-    without_tokens = config.model_copy(
-        update={
-            "telegram": config.telegram.model_copy(update={"token": None}),
-            "discord": config.discord.model_copy(update={"token": None}),
-        }
-    )
-    from herald.service_runner import run_service
+    from herald.app import run_service
 
-    asyncio.run(run_service(without_tokens))
+    asyncio.run(run_service(config.without_tokens()))
 
 
 @main.command()
@@ -129,7 +120,7 @@ def run(
 ) -> None:
     """Run the bot: Telegram and/or Discord when their tokens are set, else the console."""
     config = _config(config_path, content_dir, db_path, verbose)
-    from herald.service_runner import run_service
+    from herald.app import run_service
 
     asyncio.run(run_service(config))
 
@@ -184,7 +175,7 @@ def check(
     verbose: bool,
 ) -> None:
     """List every post that cannot be served, with the reason; exit 1 if there is any."""
-    from herald.content.check import check_folder
+    from herald.indexing.check import check_folder
 
     config = _config(config_path, content_dir, db_path, verbose, quiet=True)
     root = folder or config.content.dir
@@ -258,10 +249,8 @@ def outbox(
 
 
 async def _outbox(config: Config, *, retry: bool) -> None:
-    from herald.store.outbox import Outbox
-
     async with open_app(config) as app:
-        box = Outbox(app.database)
+        box = app.store.outbox
         if retry:
             click.echo(f"requeued {await box.retry_failed()} failed delivery(ies)")
         stats = await box.stats()

@@ -1,5 +1,7 @@
 """One typed configuration object, read once: environment beats file beats default.
 
+Herald's own sections are modelled here; each platform's section is validated by that
+platform's own settings model (`herald.adapters`), found through the adapter registry.
 Tokens are never read from the file, only from the environment, and are kept in
 `SecretStr` so they cannot leak through a repr, a log line or a validation error.
 """
@@ -10,14 +12,14 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-from herald.limits import EXCERPT_CHARS
+from herald.adapters import PlatformSettings, platforms
+from herald.core.i18n import DEFAULT_LANGUAGE, Language
+from herald.limits import EXCERPT_CHARS, MAX_PAGE_SIZE
 
-TELEGRAM_TOKEN_ENV = "HERALD_TELEGRAM_TOKEN"
-DISCORD_TOKEN_ENV = "HERALD_DISCORD_TOKEN"
 CONFIG_ENV = "HERALD_CONFIG"
 DEFAULT_CONFIG_FILE = "herald.toml"
 
@@ -40,36 +42,10 @@ class StoreConfig(_Section):
 
 
 class BotConfig(_Section):
-    default_language: Literal["zh", "en"] = "zh"
-    page_size: int = Field(5, ge=1, le=10)
+    default_language: Language = DEFAULT_LANGUAGE
+    page_size: int = Field(5, ge=1, le=MAX_PAGE_SIZE)
     timezone: str = "Asia/Shanghai"
     """Dates on cards are shown in this zone; stored times are always UTC."""
-
-
-class TelegramConfig(_Section):
-    base_url: str = "https://api.telegram.org/bot"
-    """Point at a self-hosted Bot API server (or the tests' fake one)."""
-    mode: Literal["polling", "webhook"] = "polling"
-    poll_timeout: float = Field(10.0, ge=0, le=50)
-    """Long-polling wait in seconds; stopping the bot may take this long."""
-    webhook_url: str | None = None
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = Field(8443, ge=1, le=65535)
-    max_per_second: float = Field(30.0, gt=0)
-    max_per_chat_per_second: float = Field(1.0, gt=0)
-    max_per_group_per_minute: float = Field(20.0, gt=0)
-    token: SecretStr | None = Field(None, exclude=True)
-
-
-class DiscordConfig(_Section):
-    api_base: str = "https://discord.com/api/v10"
-    gateway_url: str | None = None
-    """None: ask the API for the gateway, as Discord intends."""
-    guild_id: int | None = None
-    """Sync slash commands to this guild only (instant, for development); None: globally."""
-    max_per_second: float = Field(40.0, gt=0)
-    max_per_channel_per_second: float = Field(4.0, gt=0)
-    token: SecretStr | None = Field(None, exclude=True)
 
 
 class PushConfig(_Section):
@@ -87,11 +63,23 @@ class Config(_Section):
     content: ContentConfig = ContentConfig()
     store: StoreConfig = StoreConfig()
     bot: BotConfig = BotConfig()
-    telegram: TelegramConfig = TelegramConfig()
-    discord: DiscordConfig = DiscordConfig()
     push: PushConfig = PushConfig()
+    platforms: dict[str, PlatformSettings] = Field(default_factory=dict, exclude=True)
+    """Each installed platform's section, validated by its own settings model."""
     source: Path | None = Field(None, exclude=True)
     """The file this configuration was read from, for error messages."""
+
+    def secrets(self) -> list[str]:
+        """Every secret in this configuration, to keep out of the logs."""
+        return [secret for settings in self.platforms.values() for secret in settings.secrets()]
+
+    def without_tokens(self) -> Config:
+        """The same configuration with every platform's token removed (`herald console`)."""
+        bare = {
+            name: settings.model_copy(update={"token": None})
+            for name, settings in self.platforms.items()
+        }
+        return self.model_copy(update={"platforms": bare})
 
 
 def load_config(
@@ -111,41 +99,46 @@ def load_config(
     source = explicit or (
         Path(DEFAULT_CONFIG_FILE) if Path(DEFAULT_CONFIG_FILE).is_file() else None
     )
-    raw: dict[str, Any] = {}
-    if source is not None:
-        raw = _read_toml(source)
-        for platform, variable in (
-            ("telegram", TELEGRAM_TOKEN_ENV),
-            ("discord", DISCORD_TOKEN_ENV),
-        ):
-            section = raw.get(platform)
-            if isinstance(section, dict) and "token" in section:
-                raise ConfigError(
-                    f"{source}: [{platform}] token: tokens are not read from files; "
-                    f"set the environment variable {variable}"
-                )
+    raw: dict[str, Any] = _read_toml(source) if source is not None else {}
+    sections = {name: raw.pop(name, {}) for name in platforms()}
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from None
     base = source.parent if source else Path()
-    content = content_dir or _rebase(config.content.dir, base)
-    database = db_path or _rebase(config.store.path, base)
-    telegram_token = env.get(TELEGRAM_TOKEN_ENV, "").strip()
-    discord_token = env.get(DISCORD_TOKEN_ENV, "").strip()
     return config.model_copy(
         update={
             "source": source,
-            "content": config.content.model_copy(update={"dir": content}),
-            "store": config.store.model_copy(update={"path": database}),
-            "telegram": config.telegram.model_copy(
-                update={"token": SecretStr(telegram_token) if telegram_token else None}
+            "content": config.content.model_copy(
+                update={"dir": content_dir or _rebase(config.content.dir, base)}
             ),
-            "discord": config.discord.model_copy(
-                update={"token": SecretStr(discord_token) if discord_token else None}
+            "store": config.store.model_copy(
+                update={"path": db_path or _rebase(config.store.path, base)}
             ),
+            "platforms": {
+                name: _platform_settings(name, section, env, source)
+                for name, section in sections.items()
+            },
         }
     )
+
+
+def _platform_settings(
+    name: str, section: object, env: Mapping[str, str], source: Path | None
+) -> PlatformSettings:
+    model = platforms()[name].settings_model
+    if isinstance(section, dict) and "token" in section:
+        where = f"{source or 'config'}: [{name}] token"
+        raise ConfigError(
+            f"{where}: tokens are not read from files; set the environment variable "
+            f"{model.token_env}"
+        )
+    try:
+        settings = model.model_validate(section)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source, section=name)) from None
+    token = env.get(model.token_env, "").strip() if model.token_env else ""
+    return settings.model_copy(update={"token": SecretStr(token) if token else None})
 
 
 def _rebase(path: Path, base: Path) -> Path:
@@ -166,10 +159,12 @@ def _read_toml(source: Path) -> dict[str, Any]:
         raise ConfigError(f"{source}: cannot read: {exc.strerror}") from None
 
 
-def _describe(exc: ValidationError, source: Path | None) -> str:
+def _describe(exc: ValidationError, source: Path | None, *, section: str | None = None) -> str:
     """The first problem as `file: [section] key: message` (values are never echoed)."""
     error = exc.errors(include_url=False, include_input=False)[0]
     location = [str(part) for part in error["loc"]]
+    if section is not None:
+        location.insert(0, section)
     if len(location) >= 2:
         where = f"[{location[0]}] {'.'.join(location[1:])}"
     else:

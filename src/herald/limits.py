@@ -1,7 +1,8 @@
-"""Every platform limit Herald respects, in one place.
+"""Every platform limit Herald respects, and its own bounds, in one place.
 
 Sources: Telegram Bot API docs (sendMessage, InlineKeyboardButton, answerInlineQuery,
-sendPhoto) and Discord's API reference (message, embed and component limits).
+sendPhoto) and its Bot FAQ (flood limits); Discord's API reference (message, embed,
+component and rate limits).
 """
 
 from typing import Final
@@ -10,20 +11,37 @@ TELEGRAM_MESSAGE_CHARS: Final = 4096
 """Text length after entity parsing, counted in UTF-16 code units."""
 TELEGRAM_CAPTION_CHARS: Final = 1024
 TELEGRAM_CALLBACK_DATA_BYTES: Final = 64
-TELEGRAM_START_PAYLOAD_CHARS: Final = 64
+TELEGRAM_CALLBACK_ANSWER_CHARS: Final = 200
 TELEGRAM_INLINE_RESULTS: Final = 50
+TELEGRAM_INLINE_DESCRIPTION_CHARS: Final = 200
+TELEGRAM_PHOTO_BYTES: Final = 10 * 1024 * 1024
+TELEGRAM_MESSAGES_PER_SECOND: Final = 30.0
+TELEGRAM_MESSAGES_PER_CHAT_PER_SECOND: Final = 1.0
+TELEGRAM_GROUP_MESSAGES_PER_MINUTE: Final = 20.0
 
 DISCORD_MESSAGE_CHARS: Final = 2000
 DISCORD_EMBED_DESCRIPTION_CHARS: Final = 4096
 DISCORD_EMBED_TITLE_CHARS: Final = 256
+DISCORD_EMBED_FOOTER_CHARS: Final = 2048
 DISCORD_EMBEDS_TOTAL_CHARS: Final = 6000
 DISCORD_EMBEDS_PER_MESSAGE: Final = 10
 DISCORD_CUSTOM_ID_CHARS: Final = 100
+DISCORD_BUTTON_LABEL_CHARS: Final = 80
 DISCORD_ACTION_ROWS: Final = 5
 DISCORD_COMPONENTS_PER_ROW: Final = 5
+DISCORD_CHOICES: Final = 25
+DISCORD_CHOICE_CHARS: Final = 100
+DISCORD_ATTACHMENTS: Final = 10
+DISCORD_ATTACHMENT_BYTES: Final = 8 * 1024 * 1024
+DISCORD_ATTACHMENT_DESCRIPTION_CHARS: Final = 1024
+DISCORD_MESSAGES_PER_SECOND: Final = 40.0
+"""Below the 50 requests a second Discord allows a bot in all."""
+DISCORD_MESSAGES_PER_CHANNEL_PER_SECOND: Final = 4.0
 
 PAYLOAD_BYTES: Final = TELEGRAM_CALLBACK_DATA_BYTES
 """Action payloads are shared by every platform, so they obey the tightest limit."""
 
 EXCERPT_CHARS: Final = 350
 """Default excerpt length, in grapheme clusters, matching the reference feed."""
+MAX_PAGE_SIZE: Final = 10
+"""Cards a page may hold: Discord shows at most 10 embeds in a message."""

@@ -1,4 +1,4 @@
-"""Logging set-up with one guarantee: a bot token never reaches a log line.
+"""Logging set-up with one guarantee: no secret (token, webhook secret) reaches a log line.
 
 Libraries log request URLs (python-telegram-bot's contain the token) and exceptions may
 quote them, so every record is scrubbed at the handler, whatever logger produced it.

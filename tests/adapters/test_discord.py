@@ -7,6 +7,7 @@ window), so a passing test means Discord would have accepted every response too.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,14 +17,7 @@ import pytest
 import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
-
-from herald.adapters.discord_adapter import build_client, run_discord
-from herald.adapters.discord_adapter.bot import HeraldDiscord
-from herald.app import App, open_app
-from herald.config import load_config
-from herald.store.subscriptions import Subscriptions
-from tests.conftest import REPO
-from tests.fakes.fake_discord import (
+from fakes.discord_server import (
     CHANNEL_ID,
     EVERYONE,
     GUILD_ID,
@@ -31,6 +25,12 @@ from tests.fakes.fake_discord import (
     TOKEN,
     FakeDiscord,
 )
+
+from herald.adapters.discord_adapter import DiscordSettings
+from herald.adapters.discord_adapter.client import DiscordAdapter, HeraldDiscord
+from herald.app import App, open_app
+from herald.config import load_config
+from tests.conftest import REPO
 
 
 @dataclass
@@ -44,10 +44,13 @@ class Harness:
 
     async def start_client(self) -> None:
         config = load_config(self.config_path, environ={"HERALD_DISCORD_TOKEN": TOKEN})
-        self.client = build_client(self.app.reader, config)
+        settings = config.platforms["discord"]
+        assert isinstance(settings, DiscordSettings)
+        adapter = DiscordAdapter(settings, self.app.services())
+        self.client = adapter.client
         self.stop = asyncio.Event()
         identified = self.fake.identified
-        self.task = asyncio.create_task(run_discord(self.client, config, self.stop))
+        self.task = asyncio.create_task(adapter.run(self.stop))
         await self.fake.wait_for(lambda: self.fake.identified > identified)
         await asyncio.wait_for(self.client.wait_until_ready(), 10)
 
@@ -135,10 +138,8 @@ async def test_paging_edits_the_message_in_place_through_every_page(
 
 async def test_every_article_is_posted_within_discord_limits(discord_bot: Harness) -> None:
     fake = discord_bot.fake
-    async with discord_bot.app.database.connection.execute(
-        "SELECT slug FROM posts WHERE draft = 0 AND date <= strftime('%s', 'now')"
-    ) as cursor:
-        slugs = [row[0] async for row in cursor]
+    published = await discord_bot.app.store.posts.latest(now=int(time.time()), offset=0, limit=99)
+    slugs = [post.slug for post in published.items]
     assert len(slugs) == 15
     for slug in slugs:
         interaction = await fake.slash("read", {"article": slug})
@@ -185,13 +186,13 @@ async def test_autocomplete_offers_titles_and_tags(discord_bot: Harness) -> None
 
 async def test_subscribing_needs_manage_channels(discord_bot: Harness) -> None:
     fake = discord_bot.fake
-    refused = await fake.answered(await fake.slash("subscribe", {"tag": "LLM"}))
+    refused = await fake.answered(await fake.slash("subscribe", {"tags": "LLM"}))
     assert refused.response is not None and refused.response["flags"] & 64
     assert "Only administrators" in refused.response["content"]
-    subscriptions = Subscriptions(discord_bot.app.database)
+    subscriptions = discord_bot.app.store.subscriptions
     assert await subscriptions.get("discord", str(CHANNEL_ID)) is None
     allowed = await fake.answered(
-        await fake.slash("subscribe", {"tag": "LLM"}, permissions=EVERYONE | MANAGE_CHANNELS)
+        await fake.slash("subscribe", {"tags": "LLM"}, permissions=EVERYONE | MANAGE_CHANNELS)
     )
     assert "llm" in allowed.response["content"]  # type: ignore[index]
     stored = await subscriptions.get("discord", str(CHANNEL_ID))

@@ -9,20 +9,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fakes.telegram_server import TOKEN, FakeTelegram, Sent
 
-from herald.adapters.telegram_adapter import build_application, run_telegram
+from herald.adapters.telegram_adapter import TelegramSettings
+from herald.adapters.telegram_adapter.bot import TelegramAdapter
 from herald.app import App, open_app
-from herald.config import load_config
+from herald.config import Config, load_config
 from herald.core.actions import decode
 from herald.logs import setup_logging
-from herald.store.subscriptions import Subscriptions
 from tests.conftest import REPO
-from tests.fakes.fake_telegram import TOKEN, FakeTelegram, Sent
 
 ALICE = 1001
 GROUP = -100500
@@ -60,6 +61,17 @@ class Harness:
         await asyncio.sleep(0.3)
 
 
+def telegram_settings(config: Config) -> TelegramSettings:
+    settings = config.platforms["telegram"]
+    assert isinstance(settings, TelegramSettings)
+    return settings
+
+
+def telegram(app: App) -> TelegramAdapter:
+    """The adapter `herald run` would start for this configuration."""
+    return TelegramAdapter(telegram_settings(app.config), app.services())
+
+
 def write_config(tmp_path: Path, tg: FakeTelegram) -> Path:
     path = tmp_path / "herald.toml"
     path.write_text(
@@ -78,9 +90,8 @@ async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
         config = load_config(write_config(tmp_path, tg), environ={"HERALD_TELEGRAM_TOKEN": TOKEN})
         async with open_app(config) as app:
             await app.sync()
-            application = build_application(app.reader, config)
             stop = asyncio.Event()
-            task = asyncio.create_task(run_telegram(application, config, stop))
+            task = asyncio.create_task(telegram(app).run(stop))
             await tg.wait_for(lambda: bool(tg.calls("getUpdates")))
             try:
                 yield Harness(tg, app)
@@ -132,10 +143,8 @@ async def test_double_taps_and_the_page_indicator_are_harmless(bot: Harness) -> 
 async def test_every_article_opens_within_limits_with_buttons_on_the_last_message(
     bot: Harness,
 ) -> None:
-    async with bot.app.database.connection.execute(
-        "SELECT slug, link_key FROM posts WHERE draft = 0 AND date <= strftime('%s', 'now')"
-    ) as cursor:
-        posts = [(row[0], row[1]) async for row in cursor]
+    published = await bot.app.store.posts.latest(now=int(time.time()), offset=0, limit=100)
+    posts = [(post.slug, post.link_key) for post in published.items]
     assert len(posts) == 15
     for slug, link_key in posts:
         before = len(bot.tg.sent(ALICE))
@@ -170,10 +179,9 @@ async def test_long_articles_are_split_into_valid_messages(bot: Harness) -> None
 async def test_deep_links_open_articles_including_chinese_slugs(bot: Harness) -> None:
     [article, *_] = await bot.say("/start dpo")
     assert (article.text or "").startswith("DPO：不用奖励模型的偏好优化")
-    async with bot.app.database.connection.execute(
-        "SELECT link_key FROM posts WHERE slug = '梯度检查点'"
-    ) as cursor:
-        link_key = (await cursor.fetchone())[0]  # type: ignore[index]
+    record = await bot.app.store.posts.by_slug("梯度检查点", now=int(time.time()))
+    assert record is not None
+    link_key = record.summary.link_key
     assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", link_key)
     [chinese, *_] = await bot.say(f"/start {link_key}")
     assert (chinese.text or "").startswith("梯度检查点")
@@ -203,11 +211,11 @@ async def test_inline_mode_answers_latest_and_search(bot: Harness) -> None:
 async def test_group_subscriptions_are_for_administrators_only(bot: Harness) -> None:
     [refusal] = await bot.say("/subscribe LLM", chat=GROUP, user=7)
     assert refusal.text == "Only administrators can change this chat's subscription."
-    assert await Subscriptions(bot.app.database).get("telegram", str(GROUP)) is None
+    assert await bot.app.store.subscriptions.get("telegram", str(GROUP)) is None
     bot.tg.set_member_status(GROUP, 7, "administrator")
     [done] = await bot.say("/subscribe LLM", chat=GROUP, user=7)
     assert done.text == "Subscribed to new posts tagged: llm. /unsubscribe to stop."
-    subscription = await Subscriptions(bot.app.database).get("telegram", str(GROUP))
+    subscription = await bot.app.store.subscriptions.get("telegram", str(GROUP))
     assert subscription is not None and subscription.tags == ("llm",)
     bot.tg.set_member_status(GROUP, 8, "creator")
     [gone] = await bot.say("/unsubscribe", chat=GROUP, user=8)
@@ -219,7 +227,7 @@ async def test_channel_administrators_subscribe_their_channel(bot: Harness) -> N
     await bot.tg.user_sends(channel, "/subscribe 训练", channel=True)
     await bot.tg.wait_for(lambda: bool(bot.tg.sent(channel)))
     assert "训练" in (bot.tg.sent(channel)[0].text or "")
-    stored = await Subscriptions(bot.app.database).get("telegram", str(channel))
+    stored = await bot.app.store.subscriptions.get("telegram", str(channel))
     assert stored is not None and stored.tags == ("训练",)
 
 
@@ -307,9 +315,7 @@ async def test_the_token_never_reaches_the_logs(
             async with open_app(config) as app:
                 await app.sync()
                 stop = asyncio.Event()
-                task = asyncio.create_task(
-                    run_telegram(build_application(app.reader, config), config, stop)
-                )
+                task = asyncio.create_task(telegram(app).run(stop))
                 await tg.wait_for(lambda: bool(tg.calls("getUpdates")))
                 await tg.user_sends(ALICE, "/latest")
                 await tg.wait_for(lambda: len(tg.calls("sendMessage")) >= 2)
@@ -335,9 +341,7 @@ async def test_flood_limits_hold_and_a_429_is_waited_out(tmp_path: Path) -> None
         async with open_app(config) as app:
             await app.sync()
             stop = asyncio.Event()
-            task = asyncio.create_task(
-                run_telegram(build_application(app.reader, config), config, stop)
-            )
+            task = asyncio.create_task(telegram(app).run(stop))
             await tg.wait_for(lambda: bool(tg.calls("getUpdates")))
             tg.fail_next(
                 "sendMessage",
@@ -360,8 +364,6 @@ async def test_webhook_mode_accepts_only_telegram_signed_updates(tmp_path: Path)
 
     import aiohttp
 
-    from herald.adapters.telegram_adapter import webhook_secret
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -376,13 +378,11 @@ async def test_webhook_mode_accepts_only_telegram_signed_updates(tmp_path: Path)
         async with open_app(config) as app:
             await app.sync()
             stop = asyncio.Event()
-            task = asyncio.create_task(
-                run_telegram(build_application(app.reader, config), config, stop)
-            )
+            task = asyncio.create_task(telegram(app).run(stop))
             await tg.wait_for(lambda: bool(tg.calls("setWebhook")))
             registered = tg.calls("setWebhook")[0]
             assert registered["url"] == "https://bot.example.com/hook"
-            secret = webhook_secret(config.telegram)
+            secret = telegram_settings(config).webhook_secret()
             assert registered["secret_token"] == secret and TOKEN not in secret
             tg.known_chats.add(ALICE)
             update = {

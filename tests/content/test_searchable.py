@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from herald.content.loader import discover, read_post
 from herald.content.markdown import parse_markdown
 from herald.content.post import LoadError, Post
-from herald.content.render import search_text
 from herald.content.searchable import searchable_text
-from herald.store.cjk import index_text
+from herald.indexing.tokens import index_text
+from herald.render import search_text
 from tests.conftest import ICLR_POSTS
 from tests.content.fragments import any_markdown
 

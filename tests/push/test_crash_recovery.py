@@ -14,10 +14,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from herald.store.database import Database
-from herald.store.subscriptions import Subscriptions
-from tests.conftest import REPO
-from tests.fakes.fake_telegram import TOKEN, FakeTelegram
+from fakes.telegram_server import TOKEN, FakeTelegram
+
+from tests.conftest import REPO, store_at
 
 SUBSCRIBERS = 2000
 CONCURRENCY = 16
@@ -69,10 +68,9 @@ async def test_sigkill_mid_broadcast_then_restart_serves_everyone_once(tmp_path:
         tg.known_chats.update(chats)
         first = await herald(config, "sync")
         assert await first.wait() == 0
-        async with await Database.open(tmp_path / "h.db") as database:
-            subscriptions = Subscriptions(database)
+        async with store_at(tmp_path / "h.db") as store:
             for chat in chats:
-                await subscriptions.subscribe("telegram", str(chat))
+                await store.subscriptions.subscribe("telegram", str(chat))
 
         service = await herald(config, "run")
         await tg.wait_for(lambda: bool(tg.calls("getUpdates")), seconds=30)

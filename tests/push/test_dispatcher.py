@@ -11,24 +11,25 @@ from pathlib import Path
 
 import pytest
 
-from herald.core.service import ReaderService
+from herald.core.reader import ReaderService
+from herald.core.records import SyncReport
 from herald.core.views import Card
+from herald.indexing.sync import sync
 from herald.push.dispatcher import Dispatcher
 from herald.push.errors import DeliveryError, PermanentFailure, RetryAfter, TemporaryFailure
-from herald.push.messenger import ChatLimits
-from herald.push.watcher import Scheduler
-from herald.store.database import Database
-from herald.store.outbox import Outbox, plan_deliveries
-from herald.store.subscriptions import Subscriptions
-from herald.store.sync import SyncReport, sync
+from herald.push.pacing import ChatLimits, Pacer
+from herald.push.scheduler import Scheduler
+from herald.store.sqlite import SqliteStore
+from herald.store.sqlite.outbox import SqliteOutbox
+from herald.store.sqlite.subscriptions import SqliteSubscriptions
 from tests.conftest import WritePost
 
 
 @dataclass
 class MemoryMessenger:
     platform: str = "memo"
-    limits: ChatLimits = field(
-        default_factory=lambda: ChatLimits(per_second=1000.0, per_chat_per_second=1000.0)
+    pacer: Pacer = field(
+        default_factory=lambda: Pacer(ChatLimits(per_second=1000.0, per_chat_per_second=1000.0))
     )
     sent: list[tuple[str, str, float]] = field(default_factory=list)
     failures: dict[str, list[DeliveryError]] = field(default_factory=dict)
@@ -45,17 +46,23 @@ class MemoryMessenger:
 
 @dataclass
 class World:
-    database: Database
+    store: SqliteStore
     content: Path
     write: WritePost
     messenger: MemoryMessenger
     dispatcher: Dispatcher
-    outbox: Outbox
-    subscriptions: Subscriptions
 
-    async def sync(self) -> SyncReport:
+    @property
+    def outbox(self) -> SqliteOutbox:
+        return self.store.outbox
+
+    @property
+    def subscriptions(self) -> SqliteSubscriptions:
+        return self.store.subscriptions
+
+    async def sync(self, *, notify_on_update: bool = False) -> SyncReport:
         return await sync(
-            self.database, self.content, excerpt_chars=350, on_publish=plan_deliveries
+            self.store.index, self.content, excerpt_chars=350, notify_on_update=notify_on_update
         )
 
     async def drain(self) -> int:
@@ -63,15 +70,12 @@ class World:
 
 
 @pytest.fixture
-async def world(database: Database, content_dir: Path, write_post: WritePost) -> World:
+async def world(store: SqliteStore, content_dir: Path, write_post: WritePost) -> World:
     messenger = MemoryMessenger()
-    reader = ReaderService(database, timezone="UTC")
-    outbox = Outbox(database)
-    dispatcher = Dispatcher(outbox, reader, [messenger], max_attempts=3)
+    reader = ReaderService(store, timezone="UTC")
+    dispatcher = Dispatcher(store.outbox, reader, [messenger], max_attempts=3)
     write_post("old.md", "旧文", title="Old", date="2024-01-01")
-    built = World(
-        database, content_dir, write_post, messenger, dispatcher, outbox, Subscriptions(database)
-    )
+    built = World(store, content_dir, write_post, messenger, dispatcher)
     await built.sync()
     return built
 
@@ -127,7 +131,7 @@ async def test_retry_after_is_honoured_exactly_and_is_not_an_attempt(world: Worl
     await world.sync()
     before = time.time()
     await world.drain()
-    async with world.database.connection.execute(
+    async with world.store.database.connection.execute(
         "SELECT state, attempts, not_before, last_error FROM outbox"
     ) as cursor:
         state, attempts, not_before, error = await cursor.fetchone()  # type: ignore[misc]
@@ -135,7 +139,7 @@ async def test_retry_after_is_honoured_exactly_and_is_not_an_attempt(world: Worl
     assert before + 29.9 <= not_before <= time.time() + 30.1
     assert "retry after 30" in error
     assert await world.drain() == 0  # not due yet
-    await world.database.connection.execute("UPDATE outbox SET not_before = 0")
+    await world.store.database.connection.execute("UPDATE outbox SET not_before = 0")
     assert await world.drain() == 1 and [c for c, _, _ in world.messenger.sent] == ["1"]
 
 
@@ -145,7 +149,7 @@ async def test_temporary_failures_back_off_then_fail_and_can_be_retried(world: W
     world.write("n.md", "x", title="N", date="2025-01-01")
     await world.sync()
     for _ in range(3):
-        await world.database.connection.execute("UPDATE outbox SET not_before = 0")
+        await world.store.database.connection.execute("UPDATE outbox SET not_before = 0")
         await world.drain()
     stats = await world.outbox.stats()
     assert stats.counts["failed"] == 1 and stats.counts["sent"] == 0
@@ -191,9 +195,9 @@ async def test_sent_marks_arriving_together_share_one_commit(world: World) -> No
     world.write("a.md", "x", title="A", date="2025-01-01")
     await world.sync()
     claimed = await world.outbox.claim("memo", limit=40)
-    commits = world.database.generation
+    commits = world.store.database.generation
     await asyncio.gather(*(world.outbox.mark_sent(entry.id) for entry in claimed))
-    assert world.database.generation - commits <= 2  # the first mark's write, then the rest
+    assert world.store.database.generation - commits <= 2  # the first mark's write, then the rest
     stats = await world.outbox.stats()
     assert stats.counts["sent"] == 40 and stats.counts["sending"] == 0
 
@@ -204,7 +208,7 @@ async def test_a_failed_group_write_fails_its_marks_and_not_the_next_group(world
     world.write("a.md", "x", title="A", date="2025-01-01")
     await world.sync()
     first, second, third = await world.outbox.claim("memo", limit=3)
-    await world.database.connection.execute(
+    await world.store.database.connection.execute(
         "CREATE TEMP TRIGGER refuse_sent BEFORE UPDATE OF state ON outbox "
         f"WHEN NEW.id IN ({first.id}, {second.id}) BEGIN SELECT RAISE(ABORT, 'disk full'); END"
     )
@@ -219,7 +223,7 @@ async def test_a_failed_group_write_fails_its_marks_and_not_the_next_group(world
 
 
 async def test_pacing_keeps_one_chat_under_its_limit(world: World) -> None:
-    world.messenger.limits = ChatLimits(per_second=1000.0, per_chat_per_second=20.0)
+    world.messenger.pacer = Pacer(ChatLimits(per_second=1000.0, per_chat_per_second=20.0))
     await world.subscriptions.subscribe("memo", "1")
     for day in range(1, 7):
         world.write(f"p{day}.md", "x", title=f"P{day}", date=f"2025-01-0{day}")
@@ -239,7 +243,7 @@ async def test_scheduled_post_is_published_by_the_timer(world: World) -> None:
     report = await world.sync()
     assert report.published == []
     published: list[list[int]] = []
-    scheduler = Scheduler(world.database, on_published=published.append)
+    scheduler = Scheduler(world.store.index, on_published=published.append)
     stop = asyncio.Event()
     task = asyncio.create_task(scheduler.run(stop))
     await _until(lambda: bool(published), seconds=6)
@@ -256,16 +260,16 @@ async def _until(condition: Callable[[], bool], *, seconds: float) -> None:
 
 
 async def test_the_first_sync_of_an_empty_store_announces_nothing(
-    database: Database, content_dir: Path, write_post: WritePost
+    store: SqliteStore, content_dir: Path, write_post: WritePost
 ) -> None:
-    await Subscriptions(database).subscribe("memo", "1")
+    await store.subscriptions.subscribe("memo", "1")
     write_post("a.md", "x", title="A", date="2025-01-01")
-    first = await sync(database, content_dir, excerpt_chars=350, on_publish=plan_deliveries)
+    first = await sync(store.index, content_dir, excerpt_chars=350)
     assert len(first.published) == 1
-    assert (await Outbox(database).stats()).counts["pending"] == 0
+    assert (await store.outbox.stats()).counts["pending"] == 0
     write_post("b.md", "x", title="B", date="2025-01-02")
-    await sync(database, content_dir, excerpt_chars=350, on_publish=plan_deliveries)
-    assert (await Outbox(database).stats()).counts["pending"] == 1
+    await sync(store.index, content_dir, excerpt_chars=350)
+    assert (await store.outbox.stats()).counts["pending"] == 1
 
 
 async def test_edits_notify_again_only_when_configured(world: World) -> None:
@@ -274,22 +278,10 @@ async def test_edits_notify_again_only_when_configured(world: World) -> None:
     await world.sync()
     await world.drain()
     world.write("e.md", "v2", title="Edited, v2", date="2025-01-01")
-    await sync(
-        world.database,
-        world.content,
-        excerpt_chars=350,
-        on_publish=plan_deliveries,
-        notify_on_update=True,
-    )
+    await world.sync(notify_on_update=True)
     assert await world.drain() == 1
     assert [title for _, title, _ in world.messenger.sent] == ["Edited", "Edited, v2"]
-    await sync(
-        world.database,
-        world.content,
-        excerpt_chars=350,
-        on_publish=plan_deliveries,
-        notify_on_update=True,
-    )  # nothing changed: nothing more
+    await world.sync(notify_on_update=True)  # nothing changed: nothing more
     assert await world.drain() == 0
 
 
@@ -301,5 +293,5 @@ async def test_timeouts_are_retried_like_server_errors(world: World) -> None:
     await world.drain()
     stats = await world.outbox.stats()
     assert stats.counts["pending"] == 1 and stats.last_errors[0][3] == "TimeoutError"
-    await world.database.connection.execute("UPDATE outbox SET not_before = 0")
+    await world.store.database.connection.execute("UPDATE outbox SET not_before = 0")
     assert await world.drain() == 1 and len(world.messenger.sent) == 1

@@ -16,18 +16,14 @@ import yarl
 from bench.corpus import write_corpus
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
+from fakes.discord_server import CHANNEL_ID, GUILD_ID, FakeDiscord
+from fakes.discord_server import TOKEN as DISCORD_TOKEN
+from fakes.telegram_server import TOKEN, FakeTelegram
 
+from herald.app import run_service
 from herald.config import load_config
-from herald.service_runner import run_service
-from herald.store.database import Database
-from herald.store.excerpts import pending_excerpts
-from herald.store.outbox import Outbox
-from herald.store.subscriptions import Subscriptions
-from herald.store.sync import BULK_INDEXING_THRESHOLD
-from tests.conftest import REPO
-from tests.fakes.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
-from tests.fakes.fake_discord import TOKEN as DISCORD_TOKEN
-from tests.fakes.fake_telegram import TOKEN, FakeTelegram
+from herald.indexing.sync import BULK_INDEXING_THRESHOLD
+from tests.conftest import REPO, pending, store_at
 
 GROUP = -100777
 
@@ -54,10 +50,9 @@ class Service:
 
 
 async def subscribe(db_path: Path, chats: list[tuple[str, str, tuple[str, ...]]]) -> None:
-    async with await Database.open(db_path) as database:
-        subscriptions = Subscriptions(database)
+    async with store_at(db_path) as store:
         for platform, chat, tags in chats:
-            await subscriptions.subscribe(platform, chat, tags)
+            await store.subscriptions.subscribe(platform, chat, tags)
 
 
 def config_text(tmp_path: Path, content: Path, tg: FakeTelegram, extra: str = "") -> str:
@@ -199,12 +194,11 @@ async def test_failures_are_handled_by_kind(tmp_path: Path) -> None:
         await asyncio.wait_for(task, 20)
     assert elapsed >= 1.0  # the 429's retry_after was waited out
     assert len(tg.sent(1)) == 1 and len(tg.sent(3)) == 1  # and nothing was sent twice
-    async with await Database.open(tmp_path / "h.db") as database:
-        subscriptions = Subscriptions(database)
+    async with store_at(tmp_path / "h.db") as store:
         for gone in ("2", "-4", "5"):  # blocked, kicked, chat not found
-            record = await subscriptions.get("telegram", gone)
+            record = await store.subscriptions.get("telegram", gone)
             assert record is not None and not record.active, gone
-        stats = await Outbox(database).stats()
+        stats = await store.outbox.stats()
     assert stats.counts["sent"] == 2 and stats.counts["dropped"] == 3
     errors = {chat: error for _, _, chat, error in stats.last_errors}
     assert errors["2"] == "Forbidden: bot was blocked by the user"
@@ -275,8 +269,8 @@ async def test_discord_channels_get_pushes_too(tmp_path: Path) -> None:
     assert message["content"] == "**INCOMING TRANSMISSION**"
     assert message["embeds"][0]["title"].endswith("To Discord")
     assert message["components"][0]["components"][0]["custom_id"].startswith("herald:r:")
-    async with await Database.open(tmp_path / "h.db") as database:
-        gone = await Subscriptions(database).get("discord", "123")
+    async with store_at(tmp_path / "h.db") as store:
+        gone = await store.subscriptions.get("discord", "123")
     assert gone is not None and not gone.active  # Missing Access: unsubscribed
 
 
@@ -297,9 +291,10 @@ async def test_a_large_first_load_gets_its_excerpts_while_the_service_runs(
         config = load_config(path, environ={"HERALD_TELEGRAM_TOKEN": TOKEN})
         task = asyncio.create_task(run_service(config, stop, handle_signals=False))
         await tg.wait_for(lambda: bool(tg.calls("getUpdates")), 60)  # synced, serving
-        async with await Database.open(tmp_path / "h.db") as database:
-            assert await posts_in(database) == BULK_INDEXING_THRESHOLD
-            await until_async(lambda: pending_excerpts(database), seconds=60)
+        async with store_at(tmp_path / "h.db") as store:
+            listed = await store.posts.latest(now=int(time.time()), offset=0, limit=1)
+            assert listed.total == BULK_INDEXING_THRESHOLD
+            await until_async(lambda: pending(store), seconds=60)
         (content / "new.md").write_text(post("After the load"), encoding="utf-8")
         stop.set()
         await asyncio.wait_for(task, 20)
@@ -311,9 +306,3 @@ async def until_async(remaining: Callable[[], Awaitable[int]], seconds: float) -
     while await remaining():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.2)
-
-
-async def posts_in(database: Database) -> int:
-    async with database.connection.execute("SELECT count(*) FROM posts") as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0

@@ -1,1 +1,92 @@
+"""Platform adapters as plugins: found through the `herald.adapters` entry points.
 
+opsdroid's connector loader and errbot's `.plug` files, the Python way: every adapter
+package exposes a `Platform` under that entry-point group (Herald's own are declared in
+`pyproject.toml`), owns its settings model (its config section and the environment
+variable holding its token), and turns the neutral services into a running `Adapter`.
+Adding a platform is one package and one entry-point line; nothing here, in the config
+or in the composition root changes.
+
+Platform packages import their chat library only in `create`, so reading the config (and
+`herald check`, `herald sync`) never pays for python-telegram-bot or discord.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from herald.core.i18n import Language
+from herald.core.reader import ReaderService
+from herald.push.messenger import Messenger
+
+ENTRY_POINT_GROUP = "herald.adapters"
+
+
+class PlatformSettings(BaseModel):
+    """A platform's config section; subclasses add their keys (all with defaults)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    token_env: ClassVar[str | None] = None
+    """The environment variable that holds the platform's secret; tokens never come from
+    the config file."""
+    token: SecretStr | None = Field(None, exclude=True)
+
+    def secrets(self) -> list[str]:
+        """Every secret this platform's settings hold or derive, to scrub from the logs."""
+        return [self.token.get_secret_value()] if self.token is not None else []
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What an adapter is given: the neutral core, never the whole configuration."""
+
+    reader: ReaderService
+    content_dir: Path
+    default_language: Language
+
+
+class Adapter(Protocol):
+    """One platform, connected."""
+
+    async def open(self, stack: AsyncExitStack) -> Messenger:
+        """Connect what pushes need (closed by `stack` when the service stops)."""
+        ...
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Serve readers until `stop` is set (or, for a terminal, the input ends)."""
+        ...
+
+
+class Platform(Protocol):
+    """The plugin an entry point names."""
+
+    name: str
+    """Its config section, its key in the store (subscriptions), and the entry point's name."""
+    settings_model: type[PlatformSettings]
+    fallback: bool
+    """Started when no other platform is enabled (the console)."""
+
+    def enabled(self, settings: PlatformSettings) -> bool:
+        """Whether the configuration asks for this platform (its token is set, say)."""
+        ...
+
+    def create(self, settings: PlatformSettings, services: Services) -> Adapter: ...
+
+
+@cache
+def platforms() -> dict[str, Platform]:
+    """Every installed platform, by name."""
+    found: dict[str, Platform] = {}
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        platform: Platform = entry.load()
+        found[platform.name] = platform
+    return found

@@ -43,6 +43,7 @@ from herald.content.document import (
     Text,
 )
 from herald.content.liquid import resolve_liquid
+from herald.content.markdown_tokens import Node, token_tree
 from herald.content.rawhtml import (
     CITATION,
     SILENT,
@@ -54,7 +55,6 @@ from herald.content.rawhtml import (
     tag_of,
     without_citations,
 )
-from herald.content.tree import Node, token_tree
 
 _WITHOUT_FOOTNOTES = (
     MarkdownIt("commonmark")

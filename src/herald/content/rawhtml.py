@@ -13,7 +13,7 @@ import re
 from html.parser import HTMLParser
 
 from herald.content.document import Image, Inline, Text
-from herald.content.tree import Node
+from herald.content.markdown_tokens import Node
 
 ELEMENTS = frozenset(
     """a abbr address area article aside audio b bdi bdo blockquote body br button canvas

@@ -1,39 +1,172 @@
-"""The command catalogue: one list feeds /help, Telegram's menu and Discord's slash commands."""
+"""The command registry: every chat command, defined once, for every platform.
+
+errbot's `@botcmd` idea: a command's name, its argument, which platforms offer it and the
+core call it makes live in one entry here, and its sentences in `herald.core.i18n`
+(`command.<name>`, `argument.<arg>`, `usage.<arg>`).  The Telegram handlers and command
+menus, the Discord app-command tree, the console and `/help` all iterate `COMMANDS`, so
+adding a command is an entry here, its core function and its sentences.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Literal
+
+from herald.core.actions import Feed, ShowLatest
+from herald.core.i18n import LANGUAGES, Language, parse_language, t
+from herald.core.reader import ReaderService, page_argument
+from herald.core.views import Button, FeedPage, Notice, Reply
+
+ArgumentKind = Literal["page", "text", "words", "language"]
+"""`page`: a positive number; `text`: one free-text value; `words`: several values
+(tags); `language`: one of `LANGUAGES`."""
+Completion = Literal["posts", "tags"]
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    name: str
+    """Its name in Discord's options and the key of its sentences (`argument.<name>`)."""
+    kind: ArgumentKind
+    required: bool = False
+    completes: Completion | None = None
+    """What a platform with autocomplete suggests while it is typed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """Where a command was sent, in platform-neutral terms."""
+
+    platform: str
+    chat_id: str
+    user_id: str | None = None
+    private: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One command as the core sees it, whatever platform it came from."""
+
+    argument: str
+    lang: Language
+    chat: Chat
+    reading_list: Feed | None = None
+    """The list this chat was shown last, for `/read <n>`."""
+
+
+Run = Callable[[ReaderService, Request], Awaitable[Reply]]
 
 
 @dataclass(frozen=True, slots=True)
 class Command:
     name: str
-    args: str
-    zh: str
-    en: str
-    admin: bool = False
+    run: Run
+    argument: Argument | None = None
+    manages_chat: bool = False
+    """Changes what the chat receives: in groups only its administrators may use it."""
+    platforms: frozenset[str] | None = None
+    """None: every platform."""
+
+    def offered_on(self, platform: str) -> bool:
+        return self.platforms is None or platform in self.platforms
 
     def description(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return t(lang, f"command.{self.name}")
+
+    def usage(self, lang: str, *, prefix: str = "/") -> str:
+        shown = f" {t(lang, f'usage.{self.argument.name}')}" if self.argument else ""
+        return f"{prefix}{self.name}{shown}"
+
+
+async def _start(reader: ReaderService, request: Request) -> Reply:
+    if request.argument.strip():  # a deep link: t.me/<bot>?start=<post>
+        return await reader.article(request.argument, lang=request.lang)
+    lang = request.lang
+    latest = Button(t(lang, "latest.heading"), ShowLatest(1))
+    return Notice(t(lang, "welcome"), heading=t(lang, "banner"), buttons=(latest,))
+
+
+async def _help(reader: ReaderService, request: Request) -> Reply:
+    return Notice(help_text(request.chat.platform, request.lang))
+
+
+async def _latest(reader: ReaderService, request: Request) -> Reply:
+    page = page_argument(request.argument, lang=request.lang)
+    return page if isinstance(page, Notice) else await reader.latest(page, lang=request.lang)
+
+
+async def _read(reader: ReaderService, request: Request) -> Reply:
+    return await reader.article(request.argument, lang=request.lang, context=request.reading_list)
+
+
+async def _search(reader: ReaderService, request: Request) -> Reply:
+    return await reader.search(request.argument, lang=request.lang)
+
+
+async def _tags(reader: ReaderService, request: Request) -> Reply:
+    return await reader.tags(lang=request.lang)
+
+
+async def _tag(reader: ReaderService, request: Request) -> Reply:
+    return await reader.by_tag(request.argument, lang=request.lang)
+
+
+async def _subscribe(reader: ReaderService, request: Request) -> Reply:
+    chat = request.chat
+    tags = tuple(request.argument.split())
+    return await reader.subscribe(chat.platform, chat.chat_id, tags, lang=request.lang)
+
+
+async def _unsubscribe(reader: ReaderService, request: Request) -> Reply:
+    chat = request.chat
+    tags = tuple(request.argument.split())
+    return await reader.unsubscribe(chat.platform, chat.chat_id, tags, lang=request.lang)
+
+
+async def _language(reader: ReaderService, request: Request) -> Reply:
+    chosen = parse_language(request.argument)
+    user = request.chat.user_id
+    if chosen is None or user is None:
+        return Notice(t(request.lang, "language.usage"))
+    await reader.preferences.set_language(request.chat.platform, user, chosen)
+    return Notice(t(chosen, "language.set"))
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("start", "", "开始使用", "Start here"),
-    Command("help", "", "查看全部命令", "Show every command"),
-    Command("latest", "[page]", "最新文章", "Latest posts"),
-    Command("read", "<n|slug>", "阅读全文", "Read a post in full"),
-    Command("search", "<query>", "全文搜索", "Full-text search"),
-    Command("tags", "", "全部标签", "All tags"),
-    Command("tag", "<name>", "某个标签下的文章", "Posts with a tag"),
-    Command("subscribe", "[tags...]", "订阅新文章推送", "Get new posts pushed here", admin=True),
-    Command("unsubscribe", "[tags...]", "取消订阅", "Stop pushes", admin=True),
-    Command("language", "<zh|en>", "切换语言", "Switch language"),
+    Command("start", _start, Argument("article", "text")),
+    Command("help", _help),
+    Command("latest", _latest, Argument("page", "page")),
+    Command("read", _read, Argument("article", "text", required=True, completes="posts")),
+    Command("search", _search, Argument("query", "text", required=True)),
+    Command("tags", _tags),
+    Command("tag", _tag, Argument("name", "text", required=True, completes="tags")),
+    Command("subscribe", _subscribe, Argument("tags", "words", completes="tags"), True),
+    Command("unsubscribe", _unsubscribe, Argument("tags", "words", completes="tags"), True),
+    Command("language", _language, Argument("language", "language", required=True)),
 )
+BY_NAME = {command.name: command for command in COMMANDS}
 
 
-def help_text(lang: str, *, heading: str, prefix: str = "/") -> str:
-    lines = [heading]
-    for command in COMMANDS:
-        usage = f"{prefix}{command.name} {command.args}".rstrip()
-        lines.append(f"{usage} — {command.description(lang)}")
+async def execute(reader: ReaderService, command: Command, request: Request) -> Reply:
+    """Run a command; a list it shows becomes the chat's reading list (for `/read <n>`)."""
+    reply = await command.run(reader, request)
+    if isinstance(reply, FeedPage):
+        await reader.remember_list(request.chat.platform, request.chat.chat_id, reply.current)
+    return reply
+
+
+def commands_for(platform: str) -> tuple[Command, ...]:
+    return tuple(command for command in COMMANDS if command.offered_on(platform))
+
+
+def help_text(platform: str, lang: str, *, prefix: str = "/") -> str:
+    lines = [t(lang, "help.heading")]
+    for command in commands_for(platform):
+        lines.append(f"{command.usage(lang, prefix=prefix)} — {command.description(lang)}")
     return "\n".join(lines)
+
+
+def language_choices() -> tuple[tuple[str, str], ...]:
+    """(value, label) of every language, for platforms that offer a choice."""
+    return tuple((lang, t(lang, f"language.{lang}")) for lang in LANGUAGES)

@@ -10,6 +10,8 @@ from typing import Literal
 
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
+DEFAULT_LANGUAGE: Language = "zh"
+"""For readers whose platform names no language Herald speaks (`[bot] default_language`)."""
 
 _MESSAGES: dict[str, dict[Language, str]] = {
     "banner": {"zh": "INCOMING TRANSMISSION", "en": "INCOMING TRANSMISSION"},
@@ -111,22 +113,65 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Sorry, something went wrong; it has been logged. Please try again later.",
     },
     "help.heading": {"zh": "可用命令", "en": "Commands"},
+    "console.hints": {
+        "zh": "n / p — 下一页 / 上一页 · /quit 退出",
+        "en": "n / p — next / previous page · /quit",
+    },
+    "console.read_hint": {"zh": "/read <编号>", "en": "/read <n>"},
+    "console.tag_hint": {"zh": "/tag <标签>", "en": "/tag <name>"},
+    "placeholder.code": {"zh": "[代码]", "en": "[code]"},
+    "placeholder.formula": {"zh": "[公式]", "en": "[formula]"},
+    "placeholder.math": {"zh": "[Math]", "en": "[math]"},
+    # Command menus and /help: one line per command of the registry (core/commands.py).
+    "command.start": {"zh": "开始使用", "en": "Start here"},
+    "command.help": {"zh": "查看全部命令", "en": "Show every command"},
+    "command.latest": {"zh": "最新文章", "en": "Latest posts"},
+    "command.read": {"zh": "阅读全文", "en": "Read a post in full"},
+    "command.search": {"zh": "全文搜索", "en": "Full-text search"},
+    "command.tags": {"zh": "全部标签", "en": "All tags"},
+    "command.tag": {"zh": "某个标签下的文章", "en": "Posts with a tag"},
+    "command.subscribe": {"zh": "订阅新文章推送", "en": "Get new posts pushed here"},
+    "command.unsubscribe": {"zh": "取消订阅", "en": "Stop pushes"},
+    "command.language": {"zh": "切换语言", "en": "Switch language"},
+    "argument.page": {"zh": "页码", "en": "Page number"},
+    "argument.article": {"zh": "编号、标题或 slug", "en": "Number, title or slug"},
+    "argument.query": {"zh": "要找的词", "en": "Words to look for"},
+    "argument.name": {"zh": "标签名", "en": "Tag name"},
+    "argument.tags": {
+        "zh": "只推送带这些标签的文章（可选）",
+        "en": "Only posts with these tags (optional)",
+    },
+    "argument.language": {"zh": "语言", "en": "Language"},
+    "usage.page": {"zh": "[页码]", "en": "[page]"},
+    "usage.article": {"zh": "<编号|slug>", "en": "<n|slug>"},
+    "usage.query": {"zh": "<关键词>", "en": "<query>"},
+    "usage.name": {"zh": "<标签>", "en": "<name>"},
+    "usage.tags": {"zh": "[标签…]", "en": "[tags…]"},
+    "usage.language": {"zh": "<zh|en>", "en": "<zh|en>"},
+    "language.zh": {"zh": "中文", "en": "Chinese"},
+    "language.en": {"zh": "英文", "en": "English"},
 }
+
+
+FALLBACK: Language = "en"
+"""What a sentence falls back to for a language Herald does not speak."""
+DISCORD_LOCALES: dict[Language, tuple[str, ...]] = {"zh": ("zh-CN", "zh-TW"), "en": ()}
+"""Discord locales that get each language's command descriptions (English is the default)."""
 
 
 def t(lang: str, key: str, **values: object) -> str:
     entry = _MESSAGES[key]
-    text = entry.get(lang if lang in LANGUAGES else "en", entry["en"])  # type: ignore[call-overload]
+    text = entry[parse_language(lang) or FALLBACK]
     return text.format(**values) if values else text
+
+
+def parse_language(text: str | None) -> Language | None:
+    """`zh`, `EN`, ` en `: the language named, or None if it is not one Herald speaks."""
+    wanted = (text or "").strip().lower()
+    return next((lang for lang in LANGUAGES if lang == wanted), None)
 
 
 def language_of(code: str | None, default: Language = "zh") -> Language:
     """Map a platform locale (`zh-hans`, `zh-TW`, `en-US`, `de`) to a supported language."""
-    if not code:
-        return default
-    code = code.lower()
-    if code.startswith("zh"):
-        return "zh"
-    if code.startswith("en"):
-        return "en"
-    return default
+    code = (code or "").lower()
+    return next((lang for lang in LANGUAGES if code.startswith(lang)), default)

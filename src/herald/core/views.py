@@ -1,15 +1,16 @@
 """Neutral view models: what to show, never how a platform shows it.
 
-Adapters turn these into Telegram messages, Discord embeds or terminal text.  Buttons carry
-an `Action` (encoded to a payload by the adapter) or a URL.
+The renderers (`herald.render.*_replies`) turn these into each platform's
+final messages.  Buttons carry an `Action` (encoded to a payload by the adapter) or a URL.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from herald.content.document import Document
-from herald.core.actions import Action
+from herald.core.actions import Action, Feed
+from herald.core.media import LocalImage
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class FeedPage:
     page_label: str
     navigation: tuple[Button, ...]
     """First, previous, page i/n, next, last — only the ones that lead somewhere else."""
-    current: Action
+    current: Feed
     """The action that shows this very page (for refresh, and as context for /read n)."""
     lang: str
 
@@ -58,8 +59,8 @@ class ArticleView:
     tags: tuple[str, ...]
     document: Document
     lang: str
-    source_path: str
-    """Path of the Markdown file relative to the content folder, to resolve local images."""
+    local_images: tuple[LocalImage, ...]
+    """Images of the post that are files in the content folder, for platforms to upload."""
     back: Button
 
 
@@ -76,7 +77,9 @@ class Notice:
 
     text: str
     is_error: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
+    heading: str | None = None
+    """Shown above the text, emphasised (the welcome's `INCOMING TRANSMISSION`)."""
+    buttons: tuple[Button, ...] = ()
 
 
 Reply = FeedPage | ArticleView | TagList | Notice

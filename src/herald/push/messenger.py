@@ -1,29 +1,21 @@
 """The outbound port of the push path: what a platform must offer to receive deliveries.
 
-Kept to the few methods pushing needs (like httpx's transport), so the dispatcher can be
-tested with an in-memory messenger and each adapter implements it in a few lines.
+Kept to the few members pushing needs (like httpx's transport), so the dispatcher can be
+tested with an in-memory messenger and each adapter implements it in a few lines.  The
+`pacer` is the adapter's one send budget, shared with its replies to readers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 from herald.core.views import Card
-
-
-@dataclass(frozen=True, slots=True)
-class ChatLimits:
-    """Sending rates a platform allows; `per_group_per_minute` applies to group chats."""
-
-    per_second: float
-    per_chat_per_second: float
-    per_group_per_minute: float | None = None
+from herald.push.pacing import Pacer
 
 
 class Messenger(Protocol):
     platform: str
-    limits: ChatLimits
+    pacer: Pacer
 
     def is_group(self, chat_id: str) -> bool:
         """Whether the chat is a group (slower per-chat limit on some platforms)."""

@@ -1,56 +1,43 @@
-"""The Discord adapter (discord.py 2.x): build the client, point it, run it."""
+"""The Discord adapter (discord.py 2.x): settings here, the client in `client.py`.
+
+This module stays light (no discord.py import), so reading the config costs nothing; the
+library is imported when the platform is created.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
+from typing import ClassVar
 
-import discord
-import yarl
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
+from pydantic import Field
 
-from herald.config import Config
-from herald.core.service import ReaderService
-
-from .bot import HeraldDiscord
-
-log = logging.getLogger(__name__)
+from herald.adapters import Adapter, PlatformSettings, Services
+from herald.limits import DISCORD_MESSAGES_PER_CHANNEL_PER_SECOND, DISCORD_MESSAGES_PER_SECOND
 
 
-def configure_endpoints(api_base: str, gateway_url: str | None) -> None:
-    """Point discord.py at another REST base and gateway (a compatible server, or a test fake).
-
-    discord.py keeps both as class attributes, so this is process-wide, like the library.
-    """
-    Route.BASE = api_base.rstrip("/")
-    if gateway_url:
-        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
-
-
-def build_client(reader: ReaderService, config: Config) -> HeraldDiscord:
-    configure_endpoints(config.discord.api_base, config.discord.gateway_url)
-    return HeraldDiscord(
-        reader,
-        content_dir=config.content.dir,
-        default_language=config.bot.default_language,
-        guild_id=config.discord.guild_id,
-    )
+class DiscordSettings(PlatformSettings):
+    token_env: ClassVar[str | None] = "HERALD_DISCORD_TOKEN"
+    api_base: str = "https://discord.com/api/v10"
+    gateway_url: str | None = None
+    """None: ask the API for the gateway, as Discord intends."""
+    guild_id: int | None = None
+    """Sync slash commands to this guild only (instant, for development); None: globally."""
+    max_per_second: float = Field(DISCORD_MESSAGES_PER_SECOND, gt=0)
+    max_per_channel_per_second: float = Field(DISCORD_MESSAGES_PER_CHANNEL_PER_SECOND, gt=0)
 
 
-async def run_discord(client: HeraldDiscord, config: Config, stop: asyncio.Event) -> None:
-    token = config.discord.token
-    if token is None:
-        raise ValueError("no Discord token: set HERALD_DISCORD_TOKEN")
-    async with client:
-        runner = asyncio.create_task(client.start(token.get_secret_value()))
-        stopper = asyncio.create_task(stop.wait())
-        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if runner in done:
-            stopper.cancel()
-            runner.result()  # a login failure surfaces here
-            return
-        await client.close()
-        with contextlib.suppress(discord.ConnectionClosed, asyncio.CancelledError):
-            await runner
+class DiscordPlatform:
+    name = "discord"
+    settings_model = DiscordSettings
+    fallback = False
+
+    def enabled(self, settings: PlatformSettings) -> bool:
+        return settings.token is not None
+
+    def create(self, settings: PlatformSettings, services: Services) -> Adapter:
+        from herald.adapters.discord_adapter.client import DiscordAdapter
+
+        assert isinstance(settings, DiscordSettings)
+        return DiscordAdapter(settings, services)
+
+
+PLATFORM = DiscordPlatform()

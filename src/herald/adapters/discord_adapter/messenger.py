@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import discord
 
-from herald.core.i18n import t
 from herald.core.views import Card
 from herald.push.errors import PermanentFailure, TemporaryFailure
-from herald.push.messenger import ChatLimits
+from herald.push.pacing import Pacer
+from herald.render.discord_replies import announcement_message
 
-from .format import button_rows, card_embed
+from .wire import send_arguments
 
 
 class DiscordMessenger:
     platform = "discord"
 
-    def __init__(self, client: discord.Client, limits: ChatLimits) -> None:
+    def __init__(self, client: discord.Client, pacer: Pacer) -> None:
         self.client = client
-        self.limits = limits
+        self.pacer = pacer
 
     def is_group(self, chat_id: str) -> bool:
         return False  # Discord paces per channel, the same for every channel
@@ -29,11 +29,7 @@ class DiscordMessenger:
     async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
         channel = self.client.get_partial_messageable(int(chat_id))
         try:
-            await channel.send(
-                content=f"**{t(lang, 'banner')}**",
-                embed=card_embed(card, card.excerpt),
-                view=button_rows([[card.read]]),
-            )
+            await channel.send(**send_arguments(announcement_message(card, lang=lang)))
         except (discord.Forbidden, discord.NotFound) as exc:
             raise PermanentFailure(f"{exc.status} {exc.text}") from None
         except discord.HTTPException as exc:

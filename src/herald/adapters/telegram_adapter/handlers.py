@@ -1,58 +1,43 @@
-"""Telegram handlers: one per command, like python-telegram-bot's examples.
+"""Telegram handlers, like python-telegram-bot's examples: one per kind of update.
 
-Each handler translates an update into a core call and the reply into Telegram messages,
-nothing more.  Callback queries are answered first, before any slow work; everything a
-user can cause ends in a polite reply; the error handler logs the rest and apologises.
+Every command of the registry gets the same handler: the update becomes a neutral
+`Request`, the core answers, the renderer makes the messages, and they are sent.
+Callback queries are answered first, before any slow work; everything a user can cause
+ends in a polite reply; the error handler logs the rest and apologises.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from collections.abc import Callable, Coroutine
+from typing import Any
 
-from telegram import (
-    Chat,
-    InlineKeyboardMarkup,
-    InlineQueryResultArticle,
-    InputTextMessageContent,
-    Message,
-    Update,
-)
+from telegram import Chat as TelegramChat
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from herald.content.render import telegram_messages
-from herald.core.actions import ReadPost, ShowLatest, decode
-from herald.core.commands import help_text
-from herald.core.i18n import Language, language_of, t
-from herald.core.media import local_images
-from herald.core.service import ReaderService, page_argument
-from herald.core.views import ArticleView, Button, FeedPage, Notice, Reply, TagList
-from herald.limits import TELEGRAM_CAPTION_CHARS, TELEGRAM_INLINE_RESULTS
+from herald.adapters import Services
+from herald.core.actions import decode
+from herald.core.commands import Chat, Command, Request, execute
+from herald.core.i18n import Language, language_of, parse_language, t
+from herald.core.views import FeedPage, Notice, Reply
+from herald.limits import TELEGRAM_CALLBACK_ANSWER_CHARS, TELEGRAM_INLINE_RESULTS
+from herald.render.telegram_replies import feed_message, inline_articles, reply_messages
 
-from .format import (
-    article_buttons,
-    article_header,
-    deep_link,
-    escape,
-    feed_message,
-    keyboard,
-    notice_html,
-    tags_message,
-)
+from .wire import markup, send
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 Context = ContextTypes.DEFAULT_TYPE
-_MAX_PHOTO_BYTES = 10 * 1024 * 1024
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 class TelegramHandlers:
-    def __init__(self, reader: ReaderService, *, content_dir: Path, default_language: Language):
-        self.reader = reader
-        self.content_dir = content_dir.resolve()
-        self.default_language: Language = default_language
+    def __init__(self, services: Services) -> None:
+        self.reader = services.reader
+        self.default_language: Language = services.default_language
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -61,137 +46,47 @@ class TelegramHandlers:
         if user is None:
             return self.default_language
         chosen = await self.reader.preferences.language(PLATFORM, str(user.id))
-        if chosen in ("zh", "en"):
-            return chosen  # type: ignore[return-value]
-        return language_of(user.language_code, self.default_language)
+        return parse_language(chosen) or language_of(user.language_code, self.default_language)
 
-    async def reply(
-        self, update: Update, context: Context, reply: Reply, *, lang: Language
-    ) -> None:
+    async def reply(self, update: Update, context: Context, reply: Reply, lang: Language) -> None:
         chat = update.effective_chat
         if chat is None:
             return
-        if isinstance(reply, FeedPage):
-            if context.chat_data is not None:
-                context.chat_data["feed"] = reply.current
-            text, markup = feed_message(reply)
-            await self._send(context, chat.id, text, markup)
-        elif isinstance(reply, ArticleView):
-            await self.send_article(context, chat.id, reply, lang)
-        elif isinstance(reply, TagList):
-            text, markup = tags_message(reply)
-            await self._send(context, chat.id, text, markup)
-        else:
-            await self._send(context, chat.id, notice_html(reply), None)
-
-    async def _send(
-        self, context: Context, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
-    ) -> Message:
-        return await context.bot.send_message(
-            chat_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-            disable_web_page_preview=True,
-        )
-
-    async def send_article(
-        self, context: Context, chat_id: int, article: ArticleView, lang: Language
-    ) -> None:
-        """Text split to the limit; local images as photos; buttons on the last message."""
-        chunks = telegram_messages(article.document, header_html=article_header(article))
-        photos = local_images(self.content_dir, article, max_bytes=_MAX_PHOTO_BYTES)
-        buttons = article_buttons(article, context.bot.username, lang)
-        for index, chunk in enumerate(chunks):
-            last = index == len(chunks) - 1 and not photos
-            await self._send(context, chat_id, chunk, buttons if last else None)
-        for index, photo in enumerate(photos):
-            last = index == len(photos) - 1
-            with photo.path.open("rb") as handle:
-                await context.bot.send_photo(
-                    chat_id,
-                    handle,
-                    caption=photo.alt[:TELEGRAM_CAPTION_CHARS] or None,
-                    reply_markup=buttons if last else None,
-                )
+        for message in reply_messages(reply, lang=lang, bot_username=context.bot.username):
+            await send(context.bot, chat.id, message)
 
     # -- commands ------------------------------------------------------------------------
 
-    async def start(self, update: Update, context: Context) -> None:
-        lang = await self.language(update)
-        if context.args:
-            await self.reply(
-                update, context, await self.reader.article(context.args[0], lang=lang), lang=lang
-            )
-            return
-        banner = f"<b>{escape(t(lang, 'banner'))}</b>\n\n{escape(t(lang, 'welcome'))}"
-        chat = update.effective_chat
-        if chat:
-            markup = keyboard([[Button(t(lang, "latest.heading"), ShowLatest(1))]])
-            await self._send(context, chat.id, banner, markup)
+    def command(self, command: Command) -> Handler:
+        async def handle(update: Update, context: Context) -> None:
+            await self._run(command, update, context)
 
-    async def help(self, update: Update, context: Context) -> None:
-        lang = await self.language(update)
-        text = help_text(lang, heading=t(lang, "help.heading"))
-        await self.reply(update, context, Notice(text), lang=lang)
+        return handle
 
-    async def latest(self, update: Update, context: Context) -> None:
-        lang = await self.language(update)
-        page = page_argument(" ".join(context.args or []), lang=lang)
-        reply = page if isinstance(page, Notice) else await self.reader.latest(page, lang=lang)
-        await self.reply(update, context, reply, lang=lang)
-
-    async def read(self, update: Update, context: Context) -> None:
-        lang = await self.language(update)
-        feed = context.chat_data.get("feed") if context.chat_data is not None else None
-        reply = await self.reader.article(" ".join(context.args or []), lang=lang, context=feed)
-        await self.reply(update, context, reply, lang=lang)
-
-    async def search(self, update: Update, context: Context) -> None:
-        lang = await self.language(update)
-        reply = await self.reader.search(" ".join(context.args or []), lang=lang)
-        await self.reply(update, context, reply, lang=lang)
-
-    async def tags(self, update: Update, context: Context) -> None:
-        lang = await self.language(update)
-        await self.reply(update, context, await self.reader.tags(lang=lang), lang=lang)
-
-    async def tag(self, update: Update, context: Context) -> None:
-        lang = await self.language(update)
-        reply = await self.reader.by_tag(" ".join(context.args or []), lang=lang)
-        await self.reply(update, context, reply, lang=lang)
-
-    async def set_language(self, update: Update, context: Context) -> None:
-        lang = await self.language(update)
-        choice = (context.args or [""])[0].lower()
-        user = update.effective_user
-        if choice not in ("zh", "en") or user is None:
-            await self.reply(update, context, Notice(t(lang, "language.usage")), lang=lang)
-            return
-        await self.reader.preferences.set_language(PLATFORM, str(user.id), choice)
-        chosen: Language = "zh" if choice == "zh" else "en"
-        await self.reply(update, context, Notice(t(chosen, "language.set")), lang=chosen)
-
-    async def subscribe(self, update: Update, context: Context) -> None:
-        await self._subscription(update, context, subscribe=True)
-
-    async def unsubscribe(self, update: Update, context: Context) -> None:
-        await self._subscription(update, context, subscribe=False)
-
-    async def _subscription(self, update: Update, context: Context, *, subscribe: bool) -> None:
-        lang = await self.language(update)
+    async def _run(self, command: Command, update: Update, context: Context) -> None:
         chat = update.effective_chat
         if chat is None:
             return
-        if not await self._may_manage(update, context, chat):
-            await self.reply(update, context, Notice(t(lang, "subscribe.admins_only")), lang=lang)
+        lang = await self.language(update)
+        if command.manages_chat and not await self._may_manage(update, context, chat):
+            await self.reply(update, context, Notice(t(lang, "subscribe.admins_only")), lang)
             return
-        tags = tuple(context.args or ())
-        change = self.reader.subscribe if subscribe else self.reader.unsubscribe
-        notice = await change(PLATFORM, str(chat.id), tags, lang=lang)
-        await self.reply(update, context, notice, lang=lang)
+        user = update.effective_user
+        where = Chat(
+            PLATFORM,
+            str(chat.id),
+            user_id=str(user.id) if user else None,
+            private=chat.type == ChatType.PRIVATE,
+        )
+        request = Request(
+            " ".join(context.args or ()),
+            lang,
+            where,
+            await self.reader.reading_list(PLATFORM, where.chat_id),
+        )
+        await self.reply(update, context, await execute(self.reader, command, request), lang)
 
-    async def _may_manage(self, update: Update, context: Context, chat: Chat) -> bool:
+    async def _may_manage(self, update: Update, context: Context, chat: TelegramChat) -> bool:
         """Anyone in a private chat; in groups only administrators (asked, not cached)."""
         if chat.type == ChatType.PRIVATE:
             return True
@@ -207,9 +102,8 @@ class TelegramHandlers:
         lang = await self.language(update)
         message = update.effective_message
         command = (message.text or "").split()[0] if message and message.text else "?"
-        await self.reply(
-            update, context, Notice(t(lang, "unknown.command", command=command[:40])), lang=lang
-        )
+        notice = Notice(t(lang, "unknown.command", command=command[:40]))
+        await self.reply(update, context, notice, lang)
 
     # -- buttons and inline mode ---------------------------------------------------------
 
@@ -220,35 +114,27 @@ class TelegramHandlers:
         lang = await self.language(update)
         action = decode(query.data or "")
         if action is None:  # forged or from an older version: say so on the button itself
-            await query.answer(t(lang, "action.stale")[:200])
+            await query.answer(t(lang, "action.stale")[:TELEGRAM_CALLBACK_ANSWER_CHARS])
             return
         await query.answer()  # first, before any slow work: the spinner stops at once
-        feed = context.chat_data.get("feed") if context.chat_data is not None else None
-        if isinstance(action, ReadPost):  # "back" should return to the list the reader saw
-            reply: Reply | None = await self.reader.open_post(
-                action.post_id, lang=lang, context=feed
-            )
-        else:
-            reply = await self.reader.act(action, lang=lang)
+        reply = await self.reader.act(action, lang=lang)
         if reply is None:
             return
         message = query.message
         if isinstance(reply, FeedPage) and isinstance(message, Message):
-            if context.chat_data is not None:
-                context.chat_data["feed"] = reply.current
-            text, markup = feed_message(reply)
+            page = feed_message(reply)
             try:
                 await message.edit_text(
-                    text,
+                    page.text,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
+                    reply_markup=markup(page.keyboard),
                     disable_web_page_preview=True,
                 )
             except BadRequest as exc:
                 if "not modified" not in str(exc).lower():  # double taps are harmless
                     raise
             return
-        await self.reply(update, context, reply, lang=lang)
+        await self.reply(update, context, reply, lang)
 
     async def inline(self, update: Update, context: Context) -> None:
         query = update.inline_query
@@ -264,28 +150,18 @@ class TelegramHandlers:
         )
         results = []
         if isinstance(found, FeedPage):
-            username = context.bot.username
-            for card in found.cards[:size]:
-                body = (
-                    f"<b>{escape(card.title)}</b>\n<i>{escape(card.date_text)}</i>\n\n"
-                    f"{escape(card.excerpt)}"
-                )
-                markup = (
-                    keyboard(
-                        [[Button(t(lang, "button.open"), url=deep_link(username, card.link_key))]]
-                    )
-                    if username
-                    else None
-                )
+            for article in inline_articles(
+                found, lang=lang, bot_username=context.bot.username, limit=size
+            ):
                 results.append(
                     InlineQueryResultArticle(
-                        id=str(card.post_id),
-                        title=card.title,
-                        description=card.excerpt[:200],
+                        id=article.id,
+                        title=article.title,
+                        description=article.description,
                         input_message_content=InputTextMessageContent(
-                            body, parse_mode=ParseMode.HTML
+                            article.message.text, parse_mode=ParseMode.HTML
                         ),
-                        reply_markup=markup,
+                        reply_markup=markup(article.message.keyboard),
                     )
                 )
         await query.answer(results, cache_time=30, is_personal=False)

@@ -1,25 +1,22 @@
 """Pushes to Telegram: the dispatcher's `Messenger`, over a plain Bot with no retry logic.
 
-The interactive bot's rate limiter retries 429s by itself; for pushes the outbox must see
-each RetryAfter to honour it exactly and durably, so this uses its own `telegram.Bot` and
-leaves pacing to the dispatcher's Pacer.
+The dispatcher paces through the adapter's `Pacer` and the outbox honours each 429
+itself, durably; what fails here is reported by kind.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from telegram import Bot
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from telegram.error import RetryAfter as TelegramRetryAfter
 
-from herald.core.i18n import t
 from herald.core.views import Card
 from herald.push.errors import PermanentFailure, RetryAfter, TemporaryFailure
-from herald.push.messenger import ChatLimits
+from herald.push.pacing import Pacer
+from herald.render.telegram_replies import announcement_message
 
-from .format import escape, hashtags, keyboard
+from .ratelimit import retry_seconds
+from .wire import send
 
 _GONE = (
     "chat not found",
@@ -32,37 +29,21 @@ _GONE = (
 )
 
 
-def announcement_html(card: Card, lang: str) -> str:
-    meta = " · ".join(part for part in (card.date_text, hashtags(card.tags)) if part)
-    return (
-        f"<b>{escape(t(lang, 'banner'))}</b>\n\n<b>{escape(card.title)}</b>\n"
-        f"<i>{escape(meta)}</i>\n{escape(card.excerpt)}"
-    )
-
-
 class TelegramMessenger:
     platform = "telegram"
 
-    def __init__(self, bot: Bot, limits: ChatLimits) -> None:
+    def __init__(self, bot: Bot, pacer: Pacer) -> None:
         self.bot = bot
-        self.limits = limits
+        self.pacer = pacer
 
     def is_group(self, chat_id: str) -> bool:
         return chat_id.startswith("-")
 
     async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
         try:
-            await self.bot.send_message(
-                int(chat_id),
-                announcement_html(card, lang),
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard([[card.read]]),
-                disable_web_page_preview=True,
-            )
+            await send(self.bot, int(chat_id), announcement_message(card, lang=lang))
         except TelegramRetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise RetryAfter(seconds) from None
+            raise RetryAfter(retry_seconds(exc)) from None
         except Forbidden as exc:
             raise PermanentFailure(exc.message) from None
         except BadRequest as exc:

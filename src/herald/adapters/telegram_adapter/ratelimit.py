@@ -1,52 +1,43 @@
-"""Telegram's flood limits, all three: 30 messages/s overall, 20/min per group, 1/s per chat.
+"""python-telegram-bot's rate-limiter hook, over Herald's one `Pacer` for this token.
 
-python-telegram-bot's AIORateLimiter paces the overall rate and groups but lets private
-chats burst; Telegram asks for about one message per second in a chat, so this subclass adds
-a per-private-chat limiter around the same machinery (and keeps its retry_after handling).
+Replies to readers and pushes share that budget (Telegram counts them together: 30/s per
+bot, ~1/s per chat, 20/min per group).  Requests that name no chat (answering a button,
+polling, command menus) are not counted, as Telegram does not count them either.  A 429
+pauses the whole budget for its `retry_after`, then the request is tried again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
-from aiolimiter import AsyncLimiter
-from telegram.ext import AIORateLimiter
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+from herald.push.pacing import Pacer
 
 JSONDict = dict[str, Any]
-_MAX_TRACKED_CHATS = 1024
-SAFETY = 0.95
-"""Stay a little under the limit: timers are not exact, and Telegram counts strictly."""
+log = logging.getLogger(__name__)
 
 
-class ChatAwareRateLimiter(AIORateLimiter):
-    def __init__(
-        self,
-        *,
-        per_second: float,
-        per_chat_per_second: float,
-        per_group_per_minute: float,
-        max_retries: int = 3,
-    ) -> None:
-        super().__init__(
-            overall_max_rate=per_second,
-            overall_time_period=1,
-            group_max_rate=per_group_per_minute,
-            group_time_period=60,
-            max_retries=max_retries,
-        )
-        self._per_chat = per_chat_per_second
-        self._chat_limiters: dict[int, AsyncLimiter] = {}
+def retry_seconds(error: RetryAfter) -> float:
+    wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
-    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
-        if len(self._chat_limiters) > _MAX_TRACKED_CHATS:
-            for key, limiter in list(self._chat_limiters.items()):
-                if limiter.has_capacity(limiter.max_rate):  # idle: forgetting it changes nothing
-                    del self._chat_limiters[key]
-        if chat_id not in self._chat_limiters:
-            spacing = 1 / (self._per_chat * SAFETY)
-            self._chat_limiters[chat_id] = AsyncLimiter(max_rate=1, time_period=spacing)
-        return self._chat_limiters[chat_id]
+
+class PacedRateLimiter(BaseRateLimiter[int]):
+    def __init__(self, pacer: Pacer, *, max_retries: int = 3) -> None:
+        self.pacer = pacer
+        self.max_retries = max_retries
+
+    async def initialize(self) -> None:
+        """Nothing to set up: the pacer lives as long as the adapter."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
 
     async def process_request(
         self,
@@ -58,16 +49,19 @@ class ChatAwareRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | JSONDict | list[JSONDict]:
         chat_id = data.get("chat_id")
-        if not (isinstance(chat_id, int | str) and str(chat_id).isdigit()):
-            return await super().process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args
-            )
-        limiter = self._chat_limiter(int(chat_id))
-
-        async def paced(*call_args: Any, **call_kwargs: Any) -> bool | JSONDict | list[JSONDict]:
-            # Paced per attempt, after any retry_after wait: a retried message and the next
-            # one must not leave back to back.
-            async with limiter:
-                return await callback(*call_args, **call_kwargs)
-
-        return await super().process_request(paced, args, kwargs, endpoint, data, rate_limit_args)
+        if chat_id is None:
+            return await callback(*args, **kwargs)
+        with contextlib.suppress(ValueError, TypeError):
+            chat_id = int(chat_id)
+        group = isinstance(chat_id, str) or chat_id < 0
+        retries = rate_limit_args or self.max_retries
+        for attempt in range(retries + 1):
+            try:
+                async with self.pacer.slot(str(chat_id), group=group):
+                    return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == retries:
+                    raise
+                log.info("telegram: rate limited; pausing every send for %s", exc.retry_after)
+                self.pacer.pause(retry_seconds(exc))
+        raise AssertionError("unreachable")

@@ -1,0 +1,134 @@
+"""One reader at a terminal: a line in → a core call → text out.
+
+Works interactively and piped (`printf '/latest\n/read 3\n' | herald console`).  The
+commands are the registry's; `n` / `p` turn the page of the list on screen, a bare
+number opens that card, `/quit` (or the end of the input, or Ctrl-D) leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from contextlib import AsyncExitStack
+from dataclasses import replace
+from typing import TextIO
+
+from herald.adapters import Services
+from herald.core.actions import Feed, ShowLatest
+from herald.core.commands import BY_NAME, Chat, Request, execute
+from herald.core.i18n import Language, parse_language, t
+from herald.core.reader import ReaderService
+from herald.core.views import Card, FeedPage, Notice, Reply
+from herald.push.pacing import ChatLimits, Pacer
+from herald.render.console_replies import announcement_text, reply_text
+
+PLATFORM = "console"
+CHAT = Chat(PLATFORM, "local", user_id="local", private=True)
+_QUIT = frozenset({"/quit", "/exit", "quit", "exit"})
+_NEXT = frozenset({"n", "next"})
+_PREVIOUS = frozenset({"p", "prev"})
+
+
+class ConsoleSession:
+    """Remembers the list on screen, so `n`/`p` page through it."""
+
+    def __init__(self, reader: ReaderService, *, lang: Language, out: TextIO = sys.stdout):
+        self.reader = reader
+        self.lang: Language = lang
+        self.out = out
+        self.shown: Feed = ShowLatest(1)
+
+    def say(self, text: str) -> None:
+        self.out.write(text.rstrip("\n") + "\n\n")
+        self.out.flush()
+
+    async def handle(self, line: str) -> bool:
+        """Answer one line; False when the reader asked to quit."""
+        line = line.strip()
+        if not line:
+            return True
+        name, _, argument = line.partition(" ")
+        name = name.lower()
+        if name in _QUIT:
+            return False
+        reply = await self._answer(name, argument.strip())
+        if isinstance(reply, FeedPage):
+            self.shown = reply.current
+        self.say(reply_text(reply, lang=self.lang))
+        return True
+
+    async def _answer(self, name: str, argument: str) -> Reply:
+        command = BY_NAME.get(name.removeprefix("/")) if name.startswith("/") else None
+        if command is not None and command.offered_on(PLATFORM):
+            reading_list = await self.reader.reading_list(CHAT.platform, CHAT.chat_id)
+            request = Request(argument, self.lang, CHAT, reading_list)
+            reply = await execute(self.reader, command, request)
+            if command.name == "language":
+                self.lang = parse_language(argument) or self.lang
+            if command.name == "help" and isinstance(reply, Notice):
+                reply = replace(reply, text=f"{reply.text}\n{t(self.lang, 'console.hints')}")
+            return reply
+        if name in _NEXT or name in _PREVIOUS:
+            step = 1 if name in _NEXT else -1
+            return await self.reader.feed(
+                replace(self.shown, page=max(1, self.shown.page + step)), lang=self.lang
+            )
+        if name.isdigit():
+            return await self.reader.article(name, lang=self.lang, context=self.shown)
+        shown = name if len(name) <= 40 else name[:40] + "…"
+        return Notice(t(self.lang, "unknown.command", command=shown))
+
+
+async def run_console(
+    reader: ReaderService, *, lang: Language, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
+    session = ConsoleSession(reader, lang=lang, out=out)
+    interactive = stdin.isatty()
+    if interactive:
+        session.say(f"{t(lang, 'banner')}\n\n{t(lang, 'welcome')}\n(/quit)")
+    while True:
+        if interactive:
+            out.write("herald> ")
+            out.flush()
+        line = await asyncio.to_thread(stdin.readline)
+        if not line or not await session.handle(line):
+            return
+
+
+class ConsoleMessenger:
+    """Pushes to the terminal: a console `/subscribe` shows new posts as they land."""
+
+    platform = PLATFORM
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.pacer = Pacer(ChatLimits(per_second=100.0, per_chat_per_second=100.0))
+
+    def is_group(self, chat_id: str) -> bool:
+        return False
+
+    async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
+        self.out.write("\n" + announcement_text(card, lang=lang) + "\n\n")
+        self.out.flush()
+
+
+class ConsoleAdapter:
+    def __init__(self, services: Services, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout):
+        self.services = services
+        self.stdin = stdin
+        self.out = out
+
+    async def open(self, stack: AsyncExitStack) -> ConsoleMessenger:
+        return ConsoleMessenger(self.out)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """The terminal is the service's lifetime: its end stops everything."""
+        try:
+            await run_console(
+                self.services.reader,
+                lang=self.services.default_language,
+                stdin=self.stdin,
+                out=self.out,
+            )
+        finally:
+            stop.set()

@@ -1,0 +1,131 @@
+"""The records that cross the store ports: what a backend hands back, whatever it is.
+
+Plain frozen dataclasses, so the core, push and the adapters never see a database row and
+a second backend returns exactly the same shapes as the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from herald.content.post import Post
+
+
+@dataclass(frozen=True, slots=True)
+class PostSummary:
+    """What a card needs: a published post without its body."""
+
+    id: int
+    slug: str
+    link_key: str
+    title: str
+    date: datetime
+    tags: tuple[str, ...]
+    excerpt: str
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostRecord:
+    """A published post with its Markdown body, for an article."""
+
+    summary: PostSummary
+    body: str
+    path: str
+    updated: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """One page of results and how many there are in all."""
+
+    total: int
+    items: list[PostSummary]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: int
+    platform: str
+    chat_id: str
+    tags: tuple[str, ...]
+    """Casefolded tag filter; empty means every post."""
+    language: str | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One claimed outbox entry: a post to send to one subscribed chat."""
+
+    id: int
+    post_id: int
+    subscription_id: int
+    chat_id: str
+    language: str | None
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxStats:
+    counts: dict[str, int]
+    last_errors: list[tuple[int, str, str, str]]
+    """(entry id, platform, chat id, error), newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """What the store remembers of a file, to decide whether it must be read again."""
+
+    size: int
+    mtime_ns: int
+    retry: bool = False
+    """It failed only because another file held its slug: read it again every sync."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything the store keeps about one file, made in a worker (`indexing.prepare`)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    post: Post | None = None
+    excerpt: str | None = None
+    """None: not rendered yet (a deferred excerpt, or a file that did not load)."""
+    fts: tuple[str, str, str] = ("", "", "")
+    """Title, tags and body as the search index stores them (tokenised in the worker)."""
+    error: str | None = None
+    unchanged: bool = False
+    """The content hash matched the stored one: only size/mtime need refreshing."""
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCard:
+    """A stored post whose card excerpt is still to be rendered."""
+
+    post_id: int
+    sha256: str
+    """The source it was stored from: the excerpt is kept only for that source."""
+    summary: str | None
+    body: str
+    lang: str
+
+
+@dataclass(slots=True)
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    """Every file that currently cannot be served, with its reason (not only new failures)."""
+    unchanged: int = 0
+    parsed: int = 0
+    published: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)

@@ -1,0 +1,101 @@
+"""Bring the store in line with the content folder, doing as little work as possible.
+
+Scan the folder (`scan`), compare with what the store remembers (`diff`), read and parse
+only new and really changed files, on every core when there are many (`prepare`,
+`workers`), and hand the parsed batches to one write session of the store while later ones
+are still being parsed.  The session applies everything together: readers never see a
+half-synced knowledge base and a crash leaves the previous state intact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import AsyncIterator, Callable, Collection
+from functools import partial
+from pathlib import Path
+
+from herald.core.ports import ContentIndex
+from herald.core.records import Prepared, SyncReport
+from herald.indexing.diff import plan
+from herald.indexing.prepare import prepare_batch
+from herald.indexing.scan import scan
+from herald.indexing.workers import each, in_order
+
+PARALLEL_THRESHOLD = 200
+"""Below this many files to parse, a process pool costs more than it saves."""
+BATCH_SIZE = 200
+BULK_INDEXING_THRESHOLD = 1000
+"""From this many files to parse, the store is asked for a bulk load (larger index merges,
+an empty SQLite store filled without its WAL) and cards' excerpts are rendered after the
+sync instead of during it (`herald.indexing.excerpts`)."""
+INDEX_FORMAT = "source-2"
+"""How the index text is made (`herald.content.searchable`); a store indexed another way is
+read again once, so every post is searched alike."""
+
+ProgressCallback = Callable[[int, int], None]
+
+
+async def sync(
+    index: ContentIndex,
+    root: Path,
+    *,
+    excerpt_chars: int,
+    progress: ProgressCallback | None = None,
+    now: float | None = None,
+    workers: int | None = None,
+    only: Collection[str] | None = None,
+    notify_on_update: bool = False,
+) -> SyncReport:
+    """Sync the whole folder, or with `only` just those relative paths."""
+    started = time.perf_counter()
+    report = SyncReport()
+    await index.use_settings(excerpt_chars=excerpt_chars, index_format=INDEX_FORMAT)
+    on_disk = await asyncio.to_thread(scan, root, only)
+    todo = plan(on_disk, await index.sources(only))
+    del on_disk
+    report.unchanged = todo.unchanged
+    hashes = await index.hashes(todo.rehash)
+    jobs = [(relpath, hashes.get(relpath)) for relpath in todo.stale]
+    bulk = len(jobs) >= BULK_INDEXING_THRESHOLD
+    moment = int(time.time() if now is None else now)
+    session = index.session(
+        report, now=moment, reading=todo.stale, bulk=bulk, targeted=only is not None
+    )
+    async with session as writes:
+        await writes.remove(todo.removed)
+        async for batch in prepared(
+            root, jobs, excerpt_chars, progress, workers, with_excerpts=not bulk
+        ):
+            await writes.write(batch)
+        report.published = await writes.publish(notify_on_update=notify_on_update)
+    report.failed = await index.failures()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+async def prepared(
+    root: Path,
+    jobs: list[tuple[str, str | None]],
+    excerpt_chars: int,
+    progress: ProgressCallback | None,
+    workers: int | None,
+    *,
+    with_excerpts: bool = True,
+) -> AsyncIterator[list[Prepared]]:
+    """Parsed batches in job order, produced ahead by a bounded number of workers."""
+    total = len(jobs)
+    if progress:
+        progress(0, total)
+    batches = [jobs[i : i + BATCH_SIZE] for i in range(0, total, BATCH_SIZE)]
+    processes = workers if workers is not None else (os.cpu_count() or 1)
+    prepare = partial(prepare_batch, root, excerpt_chars=excerpt_chars, with_excerpts=with_excerpts)
+    done = 0
+    async for batch in in_order(
+        prepare, each(batches), processes=1 if total < PARALLEL_THRESHOLD else processes
+    ):
+        done += len(batch)
+        if progress:
+            progress(done, total)
+        yield batch

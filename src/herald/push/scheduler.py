@@ -1,0 +1,49 @@
+"""Publish posts dated in the future at their time.
+
+A timer re-armed whenever the content changes, rather than polling: the earliest
+scheduled post decides when to wake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from herald.core.ports import ContentIndex
+from herald.push.waiting import first_of
+
+log = logging.getLogger(__name__)
+MAX_TIMER_SECONDS = 3600.0
+"""Re-arm at least hourly, so a suspended machine or a changed clock cannot delay a post long."""
+
+
+class Scheduler:
+    def __init__(self, index: ContentIndex, on_published: Callable[[list[int]], None]) -> None:
+        self.index = index
+        self.on_published = on_published
+        self._changed = asyncio.Event()
+
+    def reschedule(self) -> None:
+        """The content changed: the earliest scheduled post may be another one now."""
+        self._changed.set()
+
+    async def publish_now(self) -> list[int]:
+        ids = await self.index.publish_due()
+        if ids:
+            log.info("published %d scheduled post(s)", len(ids))
+            self.on_published(ids)
+        return ids
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self._changed.clear()
+            due = await self.index.next_scheduled()
+            wait = MAX_TIMER_SECONDS if due is None else max(0.0, due - time.time())
+            if wait <= 0:
+                await self.publish_now()
+                continue
+            await first_of(self._changed, stop, seconds=min(wait, MAX_TIMER_SECONDS))
+            if not stop.is_set() and not self._changed.is_set():
+                await self.publish_now()

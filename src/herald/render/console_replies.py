@@ -1,0 +1,59 @@
+"""View models → terminal text. Pure functions: the console adapter only prints them."""
+
+from __future__ import annotations
+
+from herald.core.i18n import t
+from herald.core.views import ArticleView, Card, FeedPage, Notice, Reply, TagList
+from herald.render.plain import plain_text
+
+RULE = "─" * 40
+
+
+def _meta(*parts: str) -> str:
+    return " · ".join(part for part in parts if part)
+
+
+def _hashtags(tags: tuple[str, ...]) -> str:
+    return " ".join(f"#{tag}" for tag in tags)
+
+
+def feed_text(page: FeedPage, *, banner: bool = True) -> str:
+    lines = [t(page.lang, "banner"), ""] if banner else []
+    lines.append(page.heading)
+    for card in page.cards:
+        meta = _meta(card.date_text, _hashtags(card.tags))
+        lines += ["", f"[{card.number}] {card.title}", f"    {meta}", card.excerpt]
+    hint = t(page.lang, "console.read_hint") + (" · n / p" if page.pages > 1 else "")
+    lines += ["", f"{page.page_label}  ({hint})"]
+    return "\n".join(lines)
+
+
+def article_text(article: ArticleView) -> str:
+    meta = _meta(article.date_text, _hashtags(article.tags), article.slug)
+    return "\n".join([article.title, meta, RULE, plain_text(article.document), RULE])
+
+
+def tags_text(tags: TagList, *, lang: str) -> str:
+    listed = [f"#{tag} ({count})" for tag, count in tags.tags]
+    return "\n".join([tags.heading, "  ".join(listed), "", t(lang, "console.tag_hint")])
+
+
+def notice_text(notice: Notice) -> str:
+    return f"{notice.heading}\n\n{notice.text}" if notice.heading else notice.text
+
+
+def reply_text(reply: Reply, *, lang: str) -> str:
+    if isinstance(reply, FeedPage):
+        return feed_text(reply)
+    if isinstance(reply, ArticleView):
+        return article_text(reply)
+    if isinstance(reply, TagList):
+        return tags_text(reply, lang=lang)
+    return notice_text(reply)
+
+
+def announcement_text(card: Card, *, lang: str) -> str:
+    """A pushed post, as it appears in the terminal after `/subscribe`."""
+    meta = _meta(card.date_text, _hashtags(card.tags))
+    lines = [t(lang, "banner"), "", card.title, f"    {meta}", card.excerpt]
+    return "\n".join([*lines, f"(/read {card.slug})"])

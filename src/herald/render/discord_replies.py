@@ -1,0 +1,141 @@
+"""View models → the final Discord messages: content, embeds, buttons, files. Pure functions.
+
+This is the one place Discord text is made; the adapter maps these records onto
+discord.py's objects and sends them.  A feed page is one message: a heading line, one
+embed per card (≤ 10 embeds and 6000 characters in all) and rows of buttons whose
+custom_id carries the action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from herald.core.i18n import t
+from herald.core.media import LocalImage
+from herald.core.views import ArticleView, Button, Card, FeedPage, Notice, Reply, TagList
+from herald.limits import (
+    DISCORD_ACTION_ROWS,
+    DISCORD_ATTACHMENT_BYTES,
+    DISCORD_ATTACHMENTS,
+    DISCORD_COMPONENTS_PER_ROW,
+    DISCORD_EMBED_DESCRIPTION_CHARS,
+    DISCORD_EMBED_FOOTER_CHARS,
+    DISCORD_EMBED_TITLE_CHARS,
+    DISCORD_EMBEDS_PER_MESSAGE,
+    DISCORD_EMBEDS_TOTAL_CHARS,
+    DISCORD_MESSAGE_CHARS,
+)
+from herald.render.discord_md import discord_messages, escape
+
+ACCENT = 0x2B6CB0
+Rows = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Embed:
+    title: str
+    description: str
+    footer: str = ""
+    colour: int = ACCENT
+
+    def __len__(self) -> int:
+        """What Discord counts against a message's 6000 characters."""
+        return len(self.title) + len(self.description) + len(self.footer)
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordMessage:
+    content: str = ""
+    embeds: tuple[Embed, ...] = ()
+    rows: Rows = ()
+    files: tuple[LocalImage, ...] = ()
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    size = 0
+    for cluster in regex.findall(r"\X", text):
+        if size + len(cluster) > limit - 3:
+            break
+        kept.append(cluster)
+        size += len(cluster)
+    return "".join(kept).rstrip() + "..."
+
+
+def _meta(date_text: str, tags: tuple[str, ...]) -> str:
+    return " · ".join(part for part in (date_text, " ".join(f"#{t}" for t in tags)) if part)
+
+
+def card_embed(card: Card, excerpt: str, *, numbered: bool = True) -> Embed:
+    title = f"{card.number}. {card.title}" if numbered else card.title
+    return Embed(
+        title=_shorten(title, DISCORD_EMBED_TITLE_CHARS),
+        description=_shorten(excerpt, DISCORD_EMBED_DESCRIPTION_CHARS) or "\u200b",
+        footer=_shorten(_meta(card.date_text, card.tags), DISCORD_EMBED_FOOTER_CHARS),
+    )
+
+
+def _rows(buttons: list[Button]) -> list[tuple[Button, ...]]:
+    per_row = DISCORD_COMPONENTS_PER_ROW
+    return [tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def feed_message(page: FeedPage) -> DiscordMessage:
+    cards = page.cards[:DISCORD_EMBEDS_PER_MESSAGE]
+    budget = max((len(card.excerpt) for card in cards), default=0)
+    embeds = [card_embed(card, card.excerpt) for card in cards]
+    while sum(map(len, embeds)) > DISCORD_EMBEDS_TOTAL_CHARS and budget > 0:
+        budget = budget * 3 // 4 if budget > 8 else 0
+        embeds = [card_embed(card, _shorten(card.excerpt, budget)) for card in cards]
+    content = f"**{escape(page.heading)}** · {page.page_label}"
+    reads = _rows([card.read for card in cards])
+    navigation = (tuple(page.navigation),) if page.navigation else ()
+    return DiscordMessage(content, tuple(embeds), (*reads, *navigation))
+
+
+def tags_message(tags: TagList) -> DiscordMessage:
+    listed = " ".join(f"`{tag}` ({count})" for tag, count in tags.tags)
+    text = _shorten(f"**{escape(tags.heading)}**\n{listed}", DISCORD_MESSAGE_CHARS)
+    buttons = list(tags.buttons[: DISCORD_COMPONENTS_PER_ROW * DISCORD_ACTION_ROWS])
+    return DiscordMessage(text, rows=tuple(_rows(buttons)))
+
+
+def article_messages(article: ArticleView) -> list[DiscordMessage]:
+    """Markdown split to the limit; local images attached and the back button on the last."""
+    header = f"# {escape(article.title)}\n-# {_meta(article.date_text, article.tags)}\n"
+    chunks = discord_messages(article.document, header=header)
+    files = tuple(
+        image for image in article.local_images if image.size <= DISCORD_ATTACHMENT_BYTES
+    )[:DISCORD_ATTACHMENTS]
+    messages = [DiscordMessage(chunk) for chunk in chunks]
+    messages[-1] = DiscordMessage(chunks[-1], rows=((article.back,),), files=files)
+    return messages
+
+
+def notice_message(notice: Notice) -> DiscordMessage:
+    """Herald's own sentences, shown as written (mentions are disabled on the client)."""
+    text = notice.text
+    if notice.heading:
+        text = f"**{escape(notice.heading)}**\n\n{text}"
+    rows = (notice.buttons,) if notice.buttons else ()
+    return DiscordMessage(_shorten(text, DISCORD_MESSAGE_CHARS), rows=rows)
+
+
+def reply_messages(reply: Reply) -> list[DiscordMessage]:
+    if isinstance(reply, FeedPage):
+        return [feed_message(reply)]
+    if isinstance(reply, ArticleView):
+        return article_messages(reply)
+    if isinstance(reply, TagList):
+        return [tags_message(reply)]
+    return [notice_message(reply)]
+
+
+def announcement_message(card: Card, *, lang: str) -> DiscordMessage:
+    """The card pushed to subscribed channels when a post is published."""
+    embed = card_embed(card, card.excerpt)
+    return DiscordMessage(f"**{t(lang, 'banner')}**", (embed,), ((card.read,),))

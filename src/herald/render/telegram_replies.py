@@ -1,0 +1,206 @@
+"""View models → the final Telegram messages: HTML text, buttons, photos. Pure functions.
+
+This is the one place Telegram text is made; the adapter only sends what comes out.
+Every message is checked against Telegram's 4096-character limit *after entity parsing*
+(what the user sees, in UTF-16 code units), and a feed page that would not fit shrinks
+its excerpts rather than fail.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from herald.core.i18n import t
+from herald.core.views import ArticleView, Button, Card, FeedPage, Notice, Reply, TagList
+from herald.limits import (
+    TELEGRAM_CAPTION_CHARS,
+    TELEGRAM_INLINE_DESCRIPTION_CHARS,
+    TELEGRAM_MESSAGE_CHARS,
+    TELEGRAM_PHOTO_BYTES,
+)
+from herald.render.split import Run, utf16_length
+from herald.render.telegram_html import BOLD, ITALIC, telegram_messages
+
+_TAG = re.compile(r"<[^>]*>")
+READ_BUTTONS_PER_ROW = 5
+TAG_BUTTONS = 30
+TAG_BUTTONS_PER_ROW = 3
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramMessage:
+    """One message: HTML text, or a photo with `text` as its HTML caption."""
+
+    text: str
+    keyboard: Keyboard = ()
+    photo: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InlineArticle:
+    """One inline-mode result: what the list shows, and the message it sends."""
+
+    id: str
+    title: str
+    description: str
+    message: TelegramMessage
+
+
+def visible_length(text_html: str) -> int:
+    """Length Telegram measures: tags removed, entities decoded, in UTF-16 code units."""
+    return utf16_length(html.unescape(_TAG.sub("", text_html)))
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def hashtags(tags: tuple[str, ...]) -> str:
+    return " ".join("#" + regex.sub(r"[^\w]+", "_", tag) for tag in tags)
+
+
+def _rows(buttons: list[Button], per_row: int) -> list[tuple[Button, ...]]:
+    return [tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def _meta(date_text: str, tags: tuple[str, ...]) -> str:
+    return " · ".join(part for part in (date_text, hashtags(tags)) if part)
+
+
+def _card_html(card: Card, excerpt: str) -> str:
+    meta = escape(_meta(card.date_text, card.tags))
+    return f"<b>{card.number}. {escape(card.title)}</b>\n<i>{meta}</i>\n{escape(excerpt)}"
+
+
+def _feed_html(page: FeedPage, excerpts: list[str], banner: bool) -> str:
+    top = f"<b>{escape(t(page.lang, 'banner'))}</b>\n\n" if banner else ""
+    heading = f"{top}<b>{escape(page.heading)}</b> · {escape(page.page_label)}"
+    cards = [_card_html(card, text) for card, text in zip(page.cards, excerpts, strict=True)]
+    return "\n\n".join([heading, *cards])
+
+
+def _shorten(text: str, graphemes: int) -> str:
+    clusters = regex.findall(r"\X", text)
+    if len(clusters) <= graphemes:
+        return text
+    return "".join(clusters[: max(graphemes, 0)]).rstrip() + "..."
+
+
+def feed_message(
+    page: FeedPage, *, banner: bool = False, limit: int = TELEGRAM_MESSAGE_CHARS
+) -> TelegramMessage:
+    excerpts = [card.excerpt for card in page.cards]
+    text = _feed_html(page, excerpts, banner)
+    budget = max((len(e) for e in excerpts), default=0)
+    while visible_length(text) > limit and budget > 0:
+        budget = budget * 3 // 4 if budget > 8 else 0
+        excerpts = [_shorten(card.excerpt, budget) for card in page.cards]
+        text = _feed_html(page, excerpts, banner)
+    reads = _rows([card.read for card in page.cards], READ_BUTTONS_PER_ROW)
+    navigation = (tuple(page.navigation),) if page.navigation else ()
+    return TelegramMessage(text, (*reads, *navigation))
+
+
+def deep_link(bot_username: str, link_key: str) -> str:
+    return f"https://t.me/{bot_username}?start={link_key}"
+
+
+def _article_header(article: ArticleView) -> list[Run]:
+    meta = _meta(article.date_text, article.tags)
+    return [Run(article.title, (BOLD,)), Run("\n"), Run(meta, (ITALIC,))]
+
+
+def article_messages(
+    article: ArticleView, *, lang: str, bot_username: str | None
+) -> list[TelegramMessage]:
+    """Text split to the limit, local images as photos, the buttons on the last message."""
+    row = [article.back]
+    if bot_username:
+        row.append(Button(t(lang, "button.share"), url=deep_link(bot_username, article.link_key)))
+    keyboard: Keyboard = (tuple(row),)
+    messages = [
+        TelegramMessage(chunk)
+        for chunk in telegram_messages(article.document, header=_article_header(article))
+    ]
+    messages += [
+        TelegramMessage(escape(image.alt[:TELEGRAM_CAPTION_CHARS]), photo=image.path)
+        for image in article.local_images
+        if image.size <= TELEGRAM_PHOTO_BYTES
+    ]
+    last = messages[-1]
+    messages[-1] = TelegramMessage(last.text, keyboard, last.photo)
+    return messages
+
+
+def tags_message(tags: TagList) -> TelegramMessage:
+    text = f"<b>{escape(tags.heading)}</b>\n"
+    for tag, count in tags.tags:
+        entry = f"\n{escape(tag)} ({count})"
+        if visible_length(text + entry) > TELEGRAM_MESSAGE_CHARS - 4:
+            text += "\n…"
+            break
+        text += entry
+    buttons = list(tags.buttons[:TAG_BUTTONS])
+    return TelegramMessage(text, tuple(_rows(buttons, TAG_BUTTONS_PER_ROW)))
+
+
+def notice_message(notice: Notice) -> TelegramMessage:
+    text = escape(notice.text)
+    if notice.heading:
+        text = f"<b>{escape(notice.heading)}</b>\n\n{text}"
+    return TelegramMessage(text, (notice.buttons,) if notice.buttons else ())
+
+
+def reply_messages(
+    reply: Reply, *, lang: str, bot_username: str | None = None
+) -> list[TelegramMessage]:
+    """Whatever the core answered, as the messages to send, in order."""
+    if isinstance(reply, FeedPage):
+        return [feed_message(reply)]
+    if isinstance(reply, ArticleView):
+        return article_messages(reply, lang=lang, bot_username=bot_username)
+    if isinstance(reply, TagList):
+        return [tags_message(reply)]
+    return [notice_message(reply)]
+
+
+def announcement_message(card: Card, *, lang: str) -> TelegramMessage:
+    """The card pushed to subscribers when a post is published."""
+    meta = escape(_meta(card.date_text, card.tags))
+    text = (
+        f"<b>{escape(t(lang, 'banner'))}</b>\n\n<b>{escape(card.title)}</b>\n"
+        f"<i>{meta}</i>\n{escape(card.excerpt)}"
+    )
+    return TelegramMessage(text, ((card.read,),))
+
+
+def inline_articles(
+    page: FeedPage, *, lang: str, bot_username: str | None, limit: int
+) -> list[InlineArticle]:
+    """Inline-mode results: each card as a message with a button that opens the post."""
+    results = []
+    for card in page.cards[:limit]:
+        body = (
+            f"<b>{escape(card.title)}</b>\n<i>{escape(card.date_text)}</i>\n\n"
+            f"{escape(card.excerpt)}"
+        )
+        keyboard: Keyboard = ()
+        if bot_username:
+            link = deep_link(bot_username, card.link_key)
+            keyboard = ((Button(t(lang, "button.open"), url=link),),)
+        results.append(
+            InlineArticle(
+                id=str(card.post_id),
+                title=card.title,
+                description=card.excerpt[:TELEGRAM_INLINE_DESCRIPTION_CHARS],
+                message=TelegramMessage(body, keyboard),
+            )
+        )
+    return results

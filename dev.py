@@ -52,7 +52,8 @@ def main(argv: list[str]) -> None:
     if task == "run":
         os.execv(BIN / "herald", [str(BIN / "herald"), "run", *rest])
     elif task == "test":
-        sources = [name for name in ("src", "tests", "bench", "fakes", "dev.py") if (ROOT / name).exists()]
+        folders = ("src", "tests", "bench", "fakes", "dev.py")
+        sources = [name for name in folders if (ROOT / name).exists()]
         _run(BIN / "ruff", "check", *sources)
         _run(BIN / "ruff", "format", "--check", *sources)
         _run(BIN / "mypy")

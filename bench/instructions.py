@@ -44,7 +44,7 @@ def run_workload(workload: str, root: Path, count: int) -> None:
             (subset / "content" / path.name).write_bytes(path.read_bytes())
 
         async def cold_sync() -> None:
-            async with store_at(subset / "h.db") as store:
+            async with await store_at(subset / "h.db") as store:
                 if paths:
                     await sync(store.index, subset / "content", excerpt_chars=350, workers=1)
 

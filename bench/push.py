@@ -38,7 +38,7 @@ def _config(base: Path, tg: FakeTelegram, push: str = "") -> Path:
 
 
 async def _subscribe(db_path: Path, chats: list[int]) -> None:
-    async with store_at(db_path) as store:
+    async with await store_at(db_path) as store:
         for chat in chats:
             await store.subscriptions.subscribe("telegram", str(chat))
 
@@ -52,7 +52,7 @@ async def first_push_latency(posts: int = 1000, rounds: int = 5) -> dict[str, An
     write_corpus(base / "content", posts)
     async with FakeTelegram() as tg:
         config = load_config(_config(base, tg), environ={"HERALD_TELEGRAM_TOKEN": TOKEN})
-        async with store_at(base / "h.db") as store:
+        async with await store_at(base / "h.db") as store:
             await sync(store.index, base / "content", excerpt_chars=350)
         await _subscribe(base / "h.db", [7])
         tg.known_chats.add(7)

@@ -68,17 +68,13 @@ async def empty_store(db_path: Path) -> AsyncIterator[SqliteStore]:
     """A freshly created store at `db_path`, whatever an earlier round left there."""
     for leftover in db_path.parent.glob(db_path.name + "*"):
         leftover.unlink()
-    async with store_at(db_path) as store:
+    async with await store_at(db_path) as store:
         yield store
 
 
-@asynccontextmanager
-async def store_at(db_path: Path) -> AsyncIterator[SqliteStore]:
-    store = await open_store(db_path, excerpt_chars=350)
-    try:
-        yield store
-    finally:
-        await store.close()
+def store_at(db_path: Path) -> Awaitable[SqliteStore]:
+    """The store in that file, for `async with await store_at(path) as store`."""
+    return open_store(db_path, excerpt_chars=350)
 
 
 def cpu_seconds(who: int) -> float:
@@ -88,7 +84,7 @@ def cpu_seconds(who: int) -> float:
 
 
 async def sync_figures(root: Path, db_path: Path, results: dict[str, Any]) -> None:
-    async with store_at(db_path) as store:
+    async with await store_at(db_path) as store:
         own, workers = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
         parsed_at = 0.0
 
@@ -151,7 +147,7 @@ def latest_pages(reader: ReaderService, count: int) -> Callable[[int], Awaitable
 
 async def read_figures(db_path: Path, count: int, calls: int, results: dict[str, Any]) -> None:
     rng = random.Random(1)
-    async with store_at(db_path) as store:
+    async with await store_at(db_path) as store:
         reader = ReaderService(store, page_size=5, timezone="Asia/Shanghai")
         results["/latest page render"] = await repeat(latest_pages(reader, count), calls)
 

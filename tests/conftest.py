@@ -7,8 +7,7 @@ Under `CI=true` a missing `../shared` fails the run instead of skipping those te
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -60,14 +59,10 @@ def write_post(content_dir: Path) -> WritePost:
     return write
 
 
-@asynccontextmanager
-async def store_at(path: Path) -> AsyncIterator[SqliteStore]:
-    """The SQLite store in that file, opened as another process would."""
-    opened = await open_store(path, excerpt_chars=350)
-    try:
-        yield opened
-    finally:
-        await opened.close()
+def store_at(path: Path) -> Awaitable[SqliteStore]:
+    """The SQLite store in that file, opened as another process would:
+    `async with await store_at(path) as store`."""
+    return open_store(path, excerpt_chars=350)
 
 
 @pytest.fixture

@@ -45,3 +45,7 @@ EXCERPT_CHARS: Final = 350
 """Default excerpt length, in grapheme clusters, matching the reference feed."""
 MAX_PAGE_SIZE: Final = 10
 """Cards a page may hold: Discord shows at most 10 embeds in a message."""
+MAX_POST_BYTES: Final = 2 * 1024 * 1024
+"""A file larger than this is reported, not read."""
+MAX_QUERY_CHARS: Final = 200
+MAX_TAG_CHARS: Final = 100

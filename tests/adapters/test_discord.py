@@ -30,6 +30,7 @@ from herald.adapters.discord_adapter import DiscordSettings
 from herald.adapters.discord_adapter.client import DiscordAdapter, HeraldDiscord
 from herald.app import App, open_app
 from herald.config import load_config
+from herald.core.commands import commands_for
 from tests.conftest import REPO
 
 
@@ -241,3 +242,26 @@ async def test_bad_input_gets_polite_replies(discord_bot: Harness) -> None:
     assert "No posts match" in weird.response["content"]  # type: ignore[index]
     beyond = await fake.answered(await fake.slash("latest", {"page": 99}))
     assert "There is no page 99" in beyond.response["content"]  # type: ignore[index]
+
+
+async def test_the_tree_is_the_registry_with_localised_descriptions(discord_bot: Harness) -> None:
+    fake = discord_bot.fake
+    synced = [c["name"] for c in fake.commands[GUILD_ID]]
+    assert synced == [c.name for c in commands_for("discord")]
+    latest = fake.command("latest")
+    assert latest["description"] == "Latest posts"
+    assert latest["description_localizations"]["zh-CN"] == "最新文章"
+    assert latest["options"][0]["name"] == "page" and latest["options"][0]["type"] == 4
+    language = fake.command("language")
+    assert [c["value"] for c in language["options"][0]["choices"]] == ["zh", "en"]
+
+
+async def test_start_and_language_work_on_discord_too(discord_bot: Harness) -> None:
+    fake = discord_bot.fake
+    welcome = await fake.answered(await fake.slash("start"))
+    assert welcome.response is not None
+    assert welcome.response["content"].startswith("**INCOMING TRANSMISSION**")
+    chosen = await fake.answered(await fake.slash("language", {"language": "zh"}))
+    assert chosen.response is not None and chosen.response["content"] == "好的，之后用中文回复。"
+    await fake.answered(await fake.slash("latest"))  # an English client, a Chinese reader
+    assert fake.messages()[-1]["content"] == "**LATEST UPDATES** · 第 1/3 页"

@@ -22,6 +22,8 @@ from herald.adapters.telegram_adapter.bot import TelegramAdapter
 from herald.app import App, open_app
 from herald.config import Config, load_config
 from herald.core.actions import decode
+from herald.core.commands import commands_for
+from herald.core.i18n import FALLBACK
 from herald.logs import setup_logging
 from tests.conftest import REPO
 
@@ -415,3 +417,26 @@ async def test_webhook_mode_accepts_only_telegram_signed_updates(tmp_path: Path)
             assert "LATEST UPDATES" in (tg.sent(ALICE)[0].text or "")
             stop.set()
             await asyncio.wait_for(task, 20)
+
+
+async def test_the_command_menus_are_the_registry_in_every_language(bot: Harness) -> None:
+    await bot.tg.wait_for(lambda: len(bot.tg.commands) == 3)
+    names = [c.name for c in commands_for("telegram")]
+    for language_code, lang in (("zh", "zh"), ("en", "en"), ("", FALLBACK)):
+        menu = bot.tg.commands[language_code]
+        assert [c["command"] for c in menu] == names
+        assert [c["description"] for c in menu] == [
+            c.description(lang) for c in commands_for("telegram")
+        ]
+
+
+async def test_a_card_read_from_a_tag_list_goes_back_to_that_list(bot: Harness) -> None:
+    [feed] = await bot.say("/tag 训练")
+    read = callback_data(feed)[0]
+    await bot.press(feed, read)
+    await bot.tg.wait_for(lambda: any(m.buttons for m in bot.tg.sent(ALICE)[1:]))
+    article = next(m for m in bot.tg.sent(ALICE)[1:] if m.buttons)
+    back = callback_data(article)[0]
+    assert back.startswith("t:") and read.endswith(":" + back)
+    await bot.press(article, back)
+    await bot.tg.wait_for(lambda: "TAG · 训练" in (bot.tg.sent(ALICE)[-1].text or ""))

@@ -3,8 +3,9 @@ from pathlib import Path
 import pytest
 
 from herald.core.actions import Noop, ReadPost, ShowLatest, ShowSearch, encode
+from herald.core.paging import page_argument
 from herald.core.ports import Store
-from herald.core.reader import ReaderService, page_argument
+from herald.core.reader import ReaderService
 from herald.core.views import ArticleView, FeedPage, Notice, TagList
 from herald.indexing.sync import sync
 from tests.conftest import WritePost

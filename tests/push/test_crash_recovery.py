@@ -68,7 +68,7 @@ async def test_sigkill_mid_broadcast_then_restart_serves_everyone_once(tmp_path:
         tg.known_chats.update(chats)
         first = await herald(config, "sync")
         assert await first.wait() == 0
-        async with store_at(tmp_path / "h.db") as store:
+        async with await store_at(tmp_path / "h.db") as store:
             for chat in chats:
                 await store.subscriptions.subscribe("telegram", str(chat))
 

@@ -50,7 +50,7 @@ class Service:
 
 
 async def subscribe(db_path: Path, chats: list[tuple[str, str, tuple[str, ...]]]) -> None:
-    async with store_at(db_path) as store:
+    async with await store_at(db_path) as store:
         for platform, chat, tags in chats:
             await store.subscriptions.subscribe(platform, chat, tags)
 
@@ -194,7 +194,7 @@ async def test_failures_are_handled_by_kind(tmp_path: Path) -> None:
         await asyncio.wait_for(task, 20)
     assert elapsed >= 1.0  # the 429's retry_after was waited out
     assert len(tg.sent(1)) == 1 and len(tg.sent(3)) == 1  # and nothing was sent twice
-    async with store_at(tmp_path / "h.db") as store:
+    async with await store_at(tmp_path / "h.db") as store:
         for gone in ("2", "-4", "5"):  # blocked, kicked, chat not found
             record = await store.subscriptions.get("telegram", gone)
             assert record is not None and not record.active, gone
@@ -269,7 +269,7 @@ async def test_discord_channels_get_pushes_too(tmp_path: Path) -> None:
     assert message["content"] == "**INCOMING TRANSMISSION**"
     assert message["embeds"][0]["title"].endswith("To Discord")
     assert message["components"][0]["components"][0]["custom_id"].startswith("herald:r:")
-    async with store_at(tmp_path / "h.db") as store:
+    async with await store_at(tmp_path / "h.db") as store:
         gone = await store.subscriptions.get("discord", "123")
     assert gone is not None and not gone.active  # Missing Access: unsubscribed
 
@@ -291,7 +291,7 @@ async def test_a_large_first_load_gets_its_excerpts_while_the_service_runs(
         config = load_config(path, environ={"HERALD_TELEGRAM_TOKEN": TOKEN})
         task = asyncio.create_task(run_service(config, stop, handle_signals=False))
         await tg.wait_for(lambda: bool(tg.calls("getUpdates")), 60)  # synced, serving
-        async with store_at(tmp_path / "h.db") as store:
+        async with await store_at(tmp_path / "h.db") as store:
             listed = await store.posts.latest(now=int(time.time()), offset=0, limit=1)
             assert listed.total == BULK_INDEXING_THRESHOLD
             await until_async(lambda: pending(store), seconds=60)

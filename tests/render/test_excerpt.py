@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from herald.content.markdown import parse_markdown
 from herald.render import excerpt, excerpt_text
-from herald.render.excerpt import PLACEHOLDERS, _cut, _cut_by_grapheme
+from herald.render.excerpt import _cut, _cut_by_grapheme, placeholders
 from herald.render.text import math_unicode
 from tests.content.fragments import any_markdown
 
@@ -54,7 +54,7 @@ def test_chinese_placeholders_and_inline_math() -> None:
 def test_english_placeholders() -> None:
     text = ex("Uses $\\frac{1}{2}$.\n\n```\ncode\n```\n\n$$\nx\n$$\n", lang="en")
     assert text == "Uses [math]. [code] [formula]"
-    assert PLACEHOLDERS["en"] == {"code": "[code]", "formula": "[formula]", "math": "[math]"}
+    assert placeholders("en") == {"code": "[code]", "formula": "[formula]", "math": "[math]"}
 
 
 def test_unknown_language_reads_english_placeholders() -> None:
@@ -187,7 +187,7 @@ def test_the_quick_cut_agrees_with_counting_graphemes_one_by_one(
     pieces: list[str], limit: int
 ) -> None:
     text = "".join(pieces)
-    marks = PLACEHOLDERS["zh"]
+    marks = placeholders("zh")
     assert _cut(text, limit, marks) == _cut_by_grapheme(text, limit, marks)
 
 
@@ -210,5 +210,5 @@ def test_excerpt_is_bounded_collapsed_and_a_prefix_on_a_grapheme_boundary(
     for grapheme in graphemes(full):
         boundaries.add(max(boundaries) + len(grapheme))
     assert len(body) in boundaries
-    for mark in PLACEHOLDERS[lang].values():
+    for mark in placeholders(lang).values():
         assert not any(body.endswith(mark[:k]) for k in range(2, len(mark)))

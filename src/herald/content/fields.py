@@ -10,6 +10,8 @@ import re
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 
+from herald.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, language_by_script, language_named
+
 
 class FieldError(ValueError):
     """A frontmatter value that cannot be used; the message names the field."""
@@ -100,19 +102,18 @@ def as_tags(name: str, value: object) -> tuple[str, ...]:
 
 
 def as_lang(name: str, value: object) -> str:
-    text = as_text(name, value).lower()
-    if text.startswith("zh") or text in {"cn", "chinese", "中文"}:
-        return "zh"
-    if text.startswith("en") or text == "english":
-        return "en"
-    raise FieldError(f"{name}: expected zh or en, got {text!r}")
+    text = as_text(name, value)
+    lang = language_named(text)
+    if lang is None:
+        raise FieldError(f"{name}: expected {' or '.join(LANGUAGES)}, got {text.lower()!r}")
+    return lang
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def detect_lang(text: str) -> str:
-    """`zh` when at least 5 % of the first 600 visible characters are CJK, else `en`.
+    """By the share of CJK among the first 600 visible characters (`i18n.CJK_SHARE`).
 
     One stdlib `re` pass over a short sample: the language shows in the first paragraph,
     and scanning whole posts with `\\p{…}` classes cost 0.1-0.2 ms a post.
@@ -120,5 +121,5 @@ def detect_lang(text: str) -> str:
     sample = text[:600]
     visible = len(sample) - sample.count(" ") - sample.count("\n")
     if visible <= 0:
-        return "zh"
-    return "zh" if len(_CJK.findall(sample)) / visible >= 0.05 else "en"
+        return DEFAULT_LANGUAGE
+    return language_by_script(len(_CJK.findall(sample)) / visible)

@@ -29,8 +29,8 @@ from herald.content.fields import (
     detect_lang,
 )
 from herald.content.post import LoadError, Post
+from herald.limits import MAX_POST_BYTES
 
-MAX_POST_BYTES = 2 * 1024 * 1024
 SUFFIXES = (".md", ".markdown")
 _JEKYLL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")

@@ -6,8 +6,10 @@ into a `Post` once, at the edge, so the store, renderers and adapters never see 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+
+from herald.core.i18n import DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +28,8 @@ class Post:
     summary: str | None = None
     """Author-written summary; beats the body when an excerpt is made."""
     draft: bool = False
-    lang: str = "zh"
-    """`zh` or `en`: picks the excerpt placeholders and the default reply language."""
-    extra: dict[str, object] = field(default_factory=dict, compare=False)
+    lang: str = DEFAULT_LANGUAGE
+    """One of `herald.core.i18n.LANGUAGES`: picks the card placeholders."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,12 +155,6 @@ def html_content(markup: str) -> list[str | Image]:
     return content
 
 
-def html_to_text(markup: str) -> str:
-    """Just the readable text of an HTML fragment (images contribute their alt text)."""
-    texts = (part if isinstance(part, str) else part.alt for part in html_content(markup))
-    return "\n".join(text for text in texts if text)
-
-
 CITATION = Text("\x00citation")
 """Where a `<d-cite>` stood, until `without_citations` tidies the text around it."""
 _SEPARATOR = frozenset(" ,;")

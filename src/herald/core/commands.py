@@ -15,7 +15,8 @@ from typing import Literal
 
 from herald.core.actions import Feed, ShowLatest
 from herald.core.i18n import LANGUAGES, Language, parse_language, t
-from herald.core.reader import ReaderService, page_argument
+from herald.core.paging import page_argument
+from herald.core.reader import ReaderService
 from herald.core.views import Button, FeedPage, Notice, Reply
 
 ArgumentKind = Literal["page", "text", "words", "language"]

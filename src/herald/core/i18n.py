@@ -161,7 +161,7 @@ DISCORD_LOCALES: dict[Language, tuple[str, ...]] = {"zh": ("zh-CN", "zh-TW"), "e
 
 def t(lang: str, key: str, **values: object) -> str:
     entry = _MESSAGES[key]
-    text = entry[parse_language(lang) or FALLBACK]
+    text = entry[language_of(lang, FALLBACK)]
     return text.format(**values) if values else text
 
 
@@ -171,7 +171,33 @@ def parse_language(text: str | None) -> Language | None:
     return next((lang for lang in LANGUAGES if lang == wanted), None)
 
 
-def language_of(code: str | None, default: Language = "zh") -> Language:
+_NAMES: dict[Language, frozenset[str]] = {
+    "zh": frozenset({"cn", "chinese", "中文"}),
+    "en": frozenset({"english"}),
+}
+"""What else a frontmatter `lang:` may say for each language (besides `zh-CN`, `en_US`…)."""
+CJK_SHARE: dict[Language, float] = {"zh": 0.05, "en": 0.0}
+"""The share of CJK characters in a text from which it is taken to be in that language
+(the highest threshold it reaches wins)."""
+
+
+def language_named(text: str) -> Language | None:
+    """The language a frontmatter value names: `zh`, `zh-Hans`, `EN`, `Chinese`, `中文`."""
+    wanted = text.strip().lower()
+    for lang in LANGUAGES:
+        if wanted.startswith(lang) or wanted in _NAMES[lang]:
+            return lang
+    return None
+
+
+def language_by_script(cjk_share: float) -> Language:
+    """A text's language from the share of its visible characters that are CJK."""
+    return max(
+        (lang for lang in LANGUAGES if cjk_share >= CJK_SHARE[lang]), key=CJK_SHARE.__getitem__
+    )
+
+
+def language_of(code: str | None, default: Language = DEFAULT_LANGUAGE) -> Language:
     """Map a platform locale (`zh-hans`, `zh-TW`, `en-US`, `de`) to a supported language."""
     code = (code or "").lower()
     return next((lang for lang in LANGUAGES if code.startswith(lang)), default)

@@ -31,12 +31,11 @@ from herald.core.actions import (
 )
 from herald.core.i18n import t
 from herald.core.media import local_images
+from herald.core.paging import navigation
 from herald.core.ports import Store
 from herald.core.records import PostRecord, PostSummary, Slice
 from herald.core.views import ArticleView, Button, Card, FeedPage, Notice, Reply, TagList
-
-MAX_QUERY_CHARS = 200
-MAX_TAG_CHARS = 100
+from herald.limits import MAX_QUERY_CHARS, MAX_TAG_CHARS
 
 
 @lru_cache(maxsize=64)
@@ -118,7 +117,7 @@ class ReaderService:
             pages=pages,
             total=found.total,
             page_label=t(lang, "page", page=action.page, pages=pages),
-            navigation=self._navigation(action, pages, lang),
+            navigation=navigation(action, pages, lang),
             current=action,
             lang=lang,
         )
@@ -170,29 +169,6 @@ class ReaderService:
             tags=summary.tags,
             read=Button(t(lang, "button.read", number=number), ReadPost(summary.id, back)),
         )
-
-    def _navigation(self, action: Feed, pages: int, lang: str) -> tuple[Button, ...]:
-        if pages <= 1:
-            return ()
-        page = action.page
-
-        def to(target: int) -> Action:
-            return replace(action, page=target)
-
-        # Never two buttons for the same move (Discord refuses duplicate custom_ids, and a
-        # reader gains nothing from them): "first"/"last" only where they differ from
-        # "previous"/"next".
-        buttons: list[Button] = []
-        if page > 2:
-            buttons.append(Button(t(lang, "button.first"), to(1)))
-        if page > 1:
-            buttons.append(Button(t(lang, "button.previous"), to(page - 1)))
-        buttons.append(Button(f"{page}/{pages}", Noop()))
-        if page < pages:
-            buttons.append(Button(t(lang, "button.next"), to(page + 1)))
-        if page < pages - 1:
-            buttons.append(Button(t(lang, "button.last"), to(pages)))
-        return tuple(buttons)
 
     # -- tags ----------------------------------------------------------------------------
 
@@ -315,13 +291,3 @@ class ReaderService:
         if after is not None and after.active:
             return Notice(t(lang, "unsubscribe.tags", tags=", ".join(after.tags)))
         return Notice(t(lang, "unsubscribe.done"))
-
-
-def page_argument(text: str, *, lang: str) -> int | Notice:
-    """`/latest`, `/latest 2`: the page asked for, or a hint when it is not a page number."""
-    text = text.strip()
-    if not text:
-        return 1
-    if text.isascii() and text.isdigit() and len(text) <= 6 and int(text) >= 1:
-        return int(text)
-    return Notice(t(lang, "page.invalid"))

@@ -21,6 +21,7 @@ Decisions, all deliberate:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 import regex
 
@@ -40,12 +41,10 @@ from herald.content.document import (
     Table,
 )
 from herald.content.markdown import parse_inline, parse_markdown
+from herald.core.i18n import DEFAULT_LANGUAGE, t
 from herald.render.text import inline_text, math_unicode
 
-PLACEHOLDERS = {
-    "zh": {"code": "[代码]", "formula": "[公式]", "math": "[Math]"},
-    "en": {"code": "[code]", "formula": "[formula]", "math": "[math]"},
-}
+PLACEHOLDER_KINDS = ("code", "formula", "math")
 ELLIPSIS = "..."
 _GRAPHEME = regex.compile(r"\X")
 _MAY_JOIN = regex.compile(
@@ -56,9 +55,10 @@ regional indicators, Hangul jamo, prepended marks, CR): where none occurs, every
 is a grapheme of its own."""
 
 
-def _marks(lang: str) -> dict[str, str]:
-    """Placeholders for `lang`; any language other than Chinese reads the English ones."""
-    return PLACEHOLDERS["zh" if lang.lower().startswith("zh") else "en"]
+@cache
+def placeholders(lang: str) -> dict[str, str]:
+    """Placeholders for `lang` (`placeholder.*` in i18n), by kind."""
+    return {kind: t(lang, f"placeholder.{kind}") for kind in PLACEHOLDER_KINDS}
 
 
 def _inline(children: Iterable[Inline], marks: dict[str, str]) -> str:
@@ -126,9 +126,9 @@ def _cut_by_grapheme(text: str, limit: int, marks: dict[str, str]) -> str:
     return text
 
 
-def excerpt(doc: Document, *, lang: str = "zh", limit: int = 350) -> str:
+def excerpt(doc: Document, *, lang: str = DEFAULT_LANGUAGE, limit: int = 350) -> str:
     """The card text of a post: its lead as plain prose, cut to `limit` graphemes."""
-    marks = _marks(lang)
+    marks = placeholders(lang)
     pieces: list[str] = []
     size = 0
     for index, block in enumerate(doc.blocks):
@@ -145,18 +145,20 @@ def excerpt(doc: Document, *, lang: str = "zh", limit: int = 350) -> str:
     return _cut(" ".join(pieces), limit, marks)
 
 
-def excerpt_text(text: str, *, lang: str = "zh", limit: int = 350) -> str:
+def excerpt_text(text: str, *, lang: str = DEFAULT_LANGUAGE, limit: int = 350) -> str:
     """A frontmatter summary, cleaned like a body and cut the same way.
 
     Inline Markdown only: emphasis, code, math, links and HTML are read as in a body,
     but a summary that starts with `1.`, `-` or `#` keeps it, since a summary is a line
     of prose, not a document.
     """
-    marks = _marks(lang)
+    marks = placeholders(lang)
     return _cut(_collapse(_inline(parse_inline(text), marks)), limit, marks)
 
 
-def card_text(summary: str | None, body: str, *, lang: str = "zh", limit: int = 350) -> str:
+def card_text(
+    summary: str | None, body: str, *, lang: str = DEFAULT_LANGUAGE, limit: int = 350
+) -> str:
     """What a post's card shows: the author's summary if there is one, else its lead."""
     if summary:
         return excerpt_text(summary, lang=lang, limit=limit)

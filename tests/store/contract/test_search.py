@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from herald.core.actions import tag_ref
 from herald.core.ports import Posts, Store
 from herald.indexing.sync import sync
 from tests.conftest import WritePost
@@ -95,3 +96,16 @@ async def test_scheduled_posts_become_searchable_when_published(
     await store.index.publish_due(now=1_950_000_000)
     found = await queries.search("预告", now=1_950_000_000, offset=0, limit=5)
     assert found is not None and [p.title for p in found.items] == ["Later"]
+
+
+async def test_a_tag_is_found_again_from_its_button_ref(queries: Posts) -> None:
+    assert await queries.tag_for_ref(tag_ref("训练")) == "训练"
+    assert await queries.tag_for_ref(tag_ref("llm")) == "LLM"  # refs ignore case
+    assert await queries.tag_for_ref(tag_ref("nowhere")) is None
+
+
+async def test_a_saved_search_has_a_stable_key(queries: Posts) -> None:
+    key = await queries.save_query("显存 checkpoint")
+    assert key == await queries.save_query("显存 checkpoint")
+    assert await queries.load_query(key) == "显存 checkpoint"
+    assert await queries.load_query("aaaaaaaaaa") is None

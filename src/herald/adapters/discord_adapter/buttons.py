@@ -11,7 +11,10 @@ from typing import Any, Protocol
 
 import discord
 
+from herald.limits import DISCORD_BUTTON_LABEL_CHARS, DISCORD_CUSTOM_ID_CHARS, PAYLOAD_BYTES
+
 CUSTOM_ID_PREFIX = "herald:"
+assert len(CUSTOM_ID_PREFIX) + PAYLOAD_BYTES <= DISCORD_CUSTOM_ID_CHARS
 
 
 class ActionHandler(Protocol):
@@ -20,14 +23,14 @@ class ActionHandler(Protocol):
 
 class ActionButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"herald:(?P<payload>[\x21-\x7e]{1,64})",
+    template=CUSTOM_ID_PREFIX + rf"(?P<payload>[\x21-\x7e]{{1,{PAYLOAD_BYTES}}})",
 ):
     def __init__(
         self, payload: str, *, label: str = "·", row: int | None = None, disabled: bool = False
     ) -> None:
         super().__init__(
             discord.ui.Button(
-                label=label[:80],
+                label=label[:DISCORD_BUTTON_LABEL_CHARS],
                 custom_id=CUSTOM_ID_PREFIX + payload,
                 style=discord.ButtonStyle.secondary,
                 disabled=disabled,

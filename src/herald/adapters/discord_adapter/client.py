@@ -24,6 +24,7 @@ from herald.adapters.discord_adapter import PLATFORM, DiscordSettings
 from herald.core.commands import Chat, Command, Request, execute
 from herald.core.i18n import Language, language_of, parse_language, t
 from herald.core.views import ArticleView, FeedPage, Notice, Reply
+from herald.limits import DISCORD_CHOICES
 from herald.push.pacing import ChatLimits, Pacer
 from herald.render.discord_replies import reply_messages
 
@@ -34,7 +35,6 @@ from .wire import send_arguments
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[Any]
-_MAX_AUTOCOMPLETE = 25
 
 
 def configure_endpoints(api_base: str, gateway_url: str | None) -> None:
@@ -99,9 +99,9 @@ class HeraldDiscord(discord.Client):
     ) -> list[app_commands.Choice[str]]:
         lang = await self.language(interaction)
         found = (
-            await self.reader.search(current, lang=lang, page_size=_MAX_AUTOCOMPLETE)
+            await self.reader.search(current, lang=lang, page_size=DISCORD_CHOICES)
             if current.strip()
-            else await self.reader.latest(1, lang=lang, page_size=_MAX_AUTOCOMPLETE)
+            else await self.reader.latest(1, lang=lang, page_size=DISCORD_CHOICES)
         )
         if not isinstance(found, FeedPage):
             return []

@@ -7,6 +7,7 @@ writers on it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
 from herald.store.sqlite.database import Database
 from herald.store.sqlite.index import SqliteContentIndex
@@ -29,6 +30,12 @@ class SqliteStore:
 
     async def close(self) -> None:
         await self.database.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
 
 
 async def open_store(location: Path, *, excerpt_chars: int) -> SqliteStore:

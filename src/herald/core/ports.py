@@ -29,6 +29,13 @@ class StoreError(Exception):
     """The store cannot be used (newer schema, unwritable path, corrupt file): one line."""
 
 
+class StoreUnavailable(StoreError):
+    """A fault that passes: the disk is full, another process holds the write lock, an I/O
+    error.  Whatever wanted to write waits and tries again; readers are still served from
+    what is stored.  Backends raise it for every such fault, whatever their driver calls it.
+    """
+
+
 class Posts(Protocol):
     """Read side: what readers may see (not a draft, dated no later than `now`)."""
 

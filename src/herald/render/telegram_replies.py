@@ -23,7 +23,7 @@ from herald.limits import (
     TELEGRAM_MESSAGE_CHARS,
     TELEGRAM_PHOTO_BYTES,
 )
-from herald.render.split import Run, utf16_length
+from herald.render.split import Run, cut_point, utf16_length
 from herald.render.telegram_html import BOLD, ITALIC, telegram_messages
 
 _TAG = re.compile(r"<[^>]*>")
@@ -151,8 +151,20 @@ def tags_message(tags: TagList) -> TelegramMessage:
     return TelegramMessage(text, tuple(_rows(buttons, TAG_BUTTONS_PER_ROW)))
 
 
-def notice_message(notice: Notice) -> TelegramMessage:
-    text = escape(notice.text)
+def fit(text: str, limit: int) -> str:
+    """`text` cut on a grapheme boundary (preferring a line break or space) to at most
+    `limit` UTF-16 units with its "…", as Telegram counts; left alone when it fits."""
+    if utf16_length(text) <= limit:
+        return text
+    ellipsis = "…"
+    return text[: cut_point(text, limit - utf16_length(ellipsis), utf16_length)].rstrip() + ellipsis
+
+
+def notice_message(notice: Notice, *, limit: int = TELEGRAM_MESSAGE_CHARS) -> TelegramMessage:
+    """Notices may echo what a user typed (a query, a slug, a command), so the text is cut
+    to fit one message whatever its length; the heading is Herald's own and short."""
+    heading = f"{notice.heading}\n\n" if notice.heading else ""
+    text = escape(fit(notice.text, limit - utf16_length(heading)))
     if notice.heading:
         text = f"<b>{escape(notice.heading)}</b>\n\n{text}"
     return TelegramMessage(text, (notice.buttons,) if notice.buttons else ())

@@ -19,8 +19,10 @@ from herald.core.commands import BY_NAME, Chat, Request, execute
 from herald.core.i18n import Language, parse_language, t
 from herald.core.reader import ReaderService
 from herald.core.views import Card, FeedPage, Notice, Reply
+from herald.limits import ECHOED_COMMAND_CHARS
 from herald.push.pacing import ChatLimits, Pacer
 from herald.render.console_replies import announcement_text, reply_text
+from herald.render.split import cut_point
 
 PLATFORM = "console"
 CHAT = Chat(PLATFORM, "local", user_id="local", private=True)
@@ -75,7 +77,8 @@ class ConsoleSession:
             )
         if name.isdigit():
             return await self.reader.article(name, lang=self.lang, context=self.shown)
-        shown = name if len(name) <= 40 else name[:40] + "…"
+        cut = cut_point(name, ECHOED_COMMAND_CHARS)
+        shown = name if cut == len(name) else name[:cut] + "…"
         return Notice(t(self.lang, "unknown.command", command=shown))
 
 

@@ -23,7 +23,12 @@ from herald.core.actions import decode
 from herald.core.commands import Chat, Command, Request, execute
 from herald.core.i18n import Language, language_of, parse_language, t
 from herald.core.views import FeedPage, Notice, Reply
-from herald.limits import TELEGRAM_CALLBACK_ANSWER_CHARS, TELEGRAM_INLINE_RESULTS
+from herald.limits import (
+    ECHOED_COMMAND_CHARS,
+    TELEGRAM_CALLBACK_ANSWER_CHARS,
+    TELEGRAM_INLINE_RESULTS,
+)
+from herald.render.split import cut_point
 from herald.render.telegram_replies import feed_message, inline_articles, reply_messages
 
 from .wire import markup, send
@@ -102,7 +107,8 @@ class TelegramHandlers:
         lang = await self.language(update)
         message = update.effective_message
         command = (message.text or "").split()[0] if message and message.text else "?"
-        notice = Notice(t(lang, "unknown.command", command=command[:40]))
+        shown = command[: cut_point(command, ECHOED_COMMAND_CHARS)]
+        notice = Notice(t(lang, "unknown.command", command=shown))
         await self.reply(update, context, notice, lang)
 
     # -- buttons and inline mode ---------------------------------------------------------

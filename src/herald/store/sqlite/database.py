@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -21,11 +23,15 @@ import aiosqlite
 
 from herald.core.actions import tag_ref
 from herald.core.ports import StoreError
+from herald.store.sqlite.faults import is_busy, unavailable
 
 _MIGRATION_NAME = re.compile(r"V(\d+)__[\w-]+\.sql")
 log = logging.getLogger(__name__)
-BUSY_TIMEOUT_MS = 5000
-"""How long a statement waits for another process's lock before giving up."""
+BUSY_TIMEOUT = 5.0
+"""Seconds a statement waits for another process's lock before giving up."""
+_FIRST_BUSY_PAUSE = 0.002
+_LAST_BUSY_PAUSE = 0.1
+"""How often a waiting writer looks again: soon at first, every 100 ms at most."""
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -44,9 +50,13 @@ def migrations() -> list[tuple[int, str]]:
 class Database:
     """An open Herald database: `async with Database.open(path) as db: ...`."""
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+    def __init__(
+        self, connection: aiosqlite.Connection, path: Path, *, busy_timeout: float = BUSY_TIMEOUT
+    ) -> None:
         self.connection = connection
         self.path = path
+        self.busy_timeout = busy_timeout
+        """Seconds a write waits for another process's lock before `StoreUnavailable`."""
         self._write_lock = asyncio.Lock()
         self.generation = 0
         """Bumped after every commit through `transaction()` that may change which posts
@@ -61,6 +71,14 @@ class Database:
         Every component (sync, dispatcher, readers saving a query) shares one connection, so
         without this a dispatcher's "sent" mark could land inside a sync transaction and be
         rolled back with it.
+
+        A fault that passes (disk full, locked past the busy timeout, I/O error, read-only)
+        is raised as `StoreUnavailable`, from BEGIN, any statement inside or COMMIT alike,
+        with SQLite's own words: SQLite rolls some of them back by itself, and the ROLLBACK
+        that follows must not replace the cause with "cannot rollback - no transaction is
+        active".  Waiting for another process's write lock happens here, on the event loop,
+        not in SQLite's busy handler: that would hold the connection's one thread, and every
+        reader queued behind it, for the whole busy timeout.
 
         `bulk_load` is for filling an empty store with a large first sync.  Through the
         WAL every page of it would be written twice, into the WAL and then into the file by
@@ -77,18 +95,57 @@ class Database:
         async with self._write_lock:
             direct = bulk_load and await self._leave_wal()
             try:
-                await self.connection.execute("BEGIN IMMEDIATE")
+                await self._begin()
                 try:
                     yield self.connection
-                except BaseException:
-                    await self.connection.execute("ROLLBACK")
-                    raise
-                await self.connection.execute("COMMIT")
+                except BaseException as exc:
+                    await self._rollback()
+                    if (fault := unavailable(exc, self.path)) is None:
+                        raise
+                    raise fault from exc
+                try:
+                    await self.connection.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    await self._rollback()
+                    if (fault := unavailable(exc, self.path)) is None:
+                        raise
+                    raise fault from exc
                 if reorders:
                     self.generation += 1
             finally:
                 if direct:
                     await self._enter_wal()
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting up to the busy timeout for another process's write lock
+        without blocking this connection's readers (see `transaction`)."""
+        deadline = time.monotonic() + self.busy_timeout
+        pause = _FIRST_BUSY_PAUSE
+        await self.connection.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    await self.connection.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.Error as exc:
+                    if not is_busy(exc) or time.monotonic() >= deadline:
+                        fault = unavailable(exc, self.path, waited=self.busy_timeout)
+                        if fault is None:
+                            raise
+                        raise fault from exc
+                await asyncio.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+                pause = min(pause * 2, _LAST_BUSY_PAUSE)
+        finally:
+            await self.connection.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+
+    async def _rollback(self) -> None:
+        """Undo what is left of a failed transaction; SQLite may have undone it already."""
+        if not self.connection.in_transaction:
+            return
+        try:
+            await self.connection.execute("ROLLBACK")
+        except sqlite3.Error as exc:  # the first error is the one worth reporting
+            log.debug("%s: rollback after a failed transaction: %s", self.path, exc)
 
     async def _leave_wal(self) -> bool:
         """Switch to a rollback journal if this is the only connection; never waits."""
@@ -99,7 +156,7 @@ class Database:
         except aiosqlite.OperationalError:  # "database is locked": another connection
             return False
         finally:
-            await self.connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await self.connection.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
         if row is None or row[0] != "truncate":  # ":memory:" has no journal to change
             return False
         await self.connection.execute("PRAGMA synchronous = FULL")
@@ -124,8 +181,13 @@ class Database:
             row = await cursor.fetchone()
         return self.generation, int(row[0]) if row else 0
 
+    @property
+    def _busy_timeout_ms(self) -> int:
+        return round(self.busy_timeout * 1000)
+
     @classmethod
-    async def open(cls, path: Path) -> Database:
+    async def open(cls, path: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> Database:
+        """Open, configure and migrate; `busy_timeout` as in `Database.busy_timeout`."""
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -135,7 +197,7 @@ class Database:
         connection.row_factory = aiosqlite.Row
         # Migrations compute what Python computes for new rows (V8: tag refs).
         await connection.create_function("herald_tag_ref", 1, tag_ref, deterministic=True)
-        database = cls(connection, path)
+        database = cls(connection, path, busy_timeout=busy_timeout)
         try:
             await database._configure()
             await database._migrate()
@@ -149,7 +211,7 @@ class Database:
             "PRAGMA journal_mode = WAL",
             "PRAGMA synchronous = NORMAL",
             "PRAGMA foreign_keys = ON",
-            f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+            f"PRAGMA busy_timeout = {self._busy_timeout_ms}",
             "PRAGMA temp_store = MEMORY",
         ):
             try:

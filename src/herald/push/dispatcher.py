@@ -3,6 +3,12 @@
 Failures are sorted by what they mean (see push/errors.py): a 429 waits exactly as long as
 the platform said, a 5xx or timeout backs off exponentially, a chat that is gone for good
 deactivates its subscription.  Nothing here knows which platform it is talking to.
+
+A store that refuses writes for a while (`StoreUnavailable`: disk full, locked, I/O) loses
+nothing and sends nothing twice: a message the platform accepted keeps its worker until its
+`sent` mark is written, retried with backoff, and no new entry is claimed meanwhile; every
+other outcome is kept the same way.  Once the store takes writes again, delivery goes on by
+itself.
 """
 
 from __future__ import annotations
@@ -10,14 +16,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
+from functools import partial
 
 from herald.core.i18n import DEFAULT_LANGUAGE, Language
-from herald.core.ports import Outbox
+from herald.core.ports import Outbox, StoreUnavailable
 from herald.core.reader import ReaderService
 from herald.core.records import Delivery
 from herald.core.views import Card
 from herald.push.errors import PermanentFailure, RetryAfter, TemporaryFailure
 from herald.push.messenger import Messenger
+from herald.push.supervise import Backoff, StoreOutage, until_written
 from herald.push.waiting import first_of
 
 log = logging.getLogger(__name__)
@@ -37,6 +46,8 @@ class Dispatcher:
         concurrency: int = 16,
         backoff_base: float = 2.0,
         default_language: Language = DEFAULT_LANGUAGE,
+        outage: StoreOutage | None = None,
+        store_retry: Callable[[], Backoff] = Backoff,
     ) -> None:
         self.outbox = outbox
         self.reader = reader
@@ -45,7 +56,12 @@ class Dispatcher:
         self.concurrency = concurrency
         self.backoff_base = backoff_base
         self.default_language = default_language
+        self.outage = outage or StoreOutage()
+        self.store_retry = store_retry
+        """Makes the pauses between attempts at a write the store refused."""
         self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        """The running service's stop: ends retries of writes the store keeps refusing."""
         self._cards: dict[tuple[int, str], Card | None] = {}
 
     def wake(self) -> None:
@@ -53,7 +69,16 @@ class Dispatcher:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        recovered = await self.outbox.recover()
+        self._stop = stop
+        recovered = 0
+
+        async def recover() -> None:
+            nonlocal recovered
+            recovered = await self.outbox.recover()
+
+        # Nothing is claimed before the last run's in-flight entries are back in the queue.
+        if not await self._written(recover, "recovering the outbox"):
+            return
         if recovered:
             log.warning(
                 "push: %d delivery(ies) were in flight at the last stop; resending", recovered
@@ -63,12 +88,20 @@ class Dispatcher:
                 group.create_task(self._run_platform(messenger, stop))
 
     async def _run_platform(self, messenger: Messenger, stop: asyncio.Event) -> None:
+        refused = self.store_retry()
         while not stop.is_set():
             self._wake.clear()
-            sent = await self.drain(messenger)
-            if sent:
+            try:
+                sent = await self.drain(messenger)
+                if sent:
+                    refused.reset()
+                    continue
+                due = await self.outbox.next_due(messenger.platform)
+            except StoreUnavailable as fault:  # claims are refused: wait, then look again
+                self.outage.failed(fault, doing="claiming deliveries")
+                await first_of(stop, seconds=refused.next())
                 continue
-            due = await self.outbox.next_due(messenger.platform)
+            refused.reset()
             timeout = IDLE_POLL_SECONDS if due is None else max(0.0, due - time.time())
             await first_of(self._wake, stop, seconds=min(timeout, IDLE_POLL_SECONDS))
 
@@ -77,11 +110,13 @@ class Dispatcher:
 
         `concurrency` workers take entries from a small queue that a claimer keeps full, so
         one slow chat (paced to 20/min in a group) never holds up the others.  Only entries a
-        worker has handed to the platform can be repeated after a crash.
+        worker has handed to the platform can be repeated after a crash.  A claim the store
+        refuses ends the drain once the entries in hand are done, and is raised.
         """
         self._cards.clear()  # a post edited since the last drain gets a fresh card
         queue: asyncio.Queue[Delivery | None] = asyncio.Queue(maxsize=self.concurrency)
         attempted = 0
+        refused: StoreUnavailable | None = None
 
         async def worker() -> None:
             while (delivery := await queue.get()) is not None:
@@ -89,12 +124,23 @@ class Dispatcher:
 
         async with asyncio.TaskGroup() as group:
             workers = [group.create_task(worker()) for _ in range(self.concurrency)]
-            while batch := await self.outbox.claim(messenger.platform, limit=self.concurrency):
+            while not self._stop.is_set():
+                try:
+                    batch = await self.outbox.claim(messenger.platform, limit=self.concurrency)
+                except StoreUnavailable as fault:
+                    refused = fault
+                    break
+                if self.outage.ongoing and batch:
+                    self.outage.passed()
+                if not batch:
+                    break
                 for delivery in batch:
                     await queue.put(delivery)
                 attempted += len(batch)
             for _ in workers:
                 await queue.put(None)
+        if refused is not None:
+            raise refused
         return attempted
 
     async def _card(self, post_id: int, lang: str) -> Card | None:
@@ -115,9 +161,18 @@ class Dispatcher:
 
     async def _deliver(self, messenger: Messenger, delivery: Delivery) -> None:
         lang = delivery.language or self.default_language
-        card = await self._card(delivery.post_id, lang)
+        outbox = self.outbox
+        try:
+            card = await self._card(delivery.post_id, lang)
+        except Exception as exc:  # the post could not be read: try again soon, not an attempt
+            log.warning("push: cannot read post %d: %s", delivery.post_id, exc)
+            later = partial(outbox.retry_after, delivery.id, self.backoff_base, repr(exc))
+            await self._written(later, "requeueing")
+            return
         if card is None:
-            await self.outbox.skip(delivery.id, "post is no longer published")
+            await self._written(
+                partial(outbox.skip, delivery.id, "post is no longer published"), "skipping"
+            )
             return
         try:
             group = messenger.is_group(delivery.chat_id)
@@ -125,7 +180,8 @@ class Dispatcher:
                 await messenger.send_card(delivery.chat_id, card, lang=lang)
         except RetryAfter as exc:
             log.info("push: %s %s: %s", messenger.platform, delivery.chat_id, exc)
-            await self.outbox.retry_after(delivery.id, exc.seconds, str(exc))
+            wait = partial(outbox.retry_after, delivery.id, exc.seconds, str(exc))
+            await self._written(wait, "rescheduling")
         except PermanentFailure as exc:
             log.warning(
                 "push: %s %s unreachable, unsubscribing: %s",
@@ -133,15 +189,35 @@ class Dispatcher:
                 delivery.chat_id,
                 exc,
             )
-            await self.outbox.drop(delivery, str(exc))
+            await self._written(partial(outbox.drop, delivery, str(exc)), "unsubscribing")
         except (TemporaryFailure, TimeoutError, OSError) as exc:
             error = str(exc) or type(exc).__name__
             delay = self._backoff(delivery)
-            await self.outbox.retry_later(delivery, error, delay=delay)
+            await self._written(
+                partial(outbox.retry_later, delivery, error, delay=delay), "rescheduling"
+            )
             if delay is None:
                 log.error("push: giving up on entry %d: %s", delivery.id, error)
         except Exception as exc:  # a bug must not stop the other deliveries
             log.exception("push: unexpected error for entry %d", delivery.id)
-            await self.outbox.retry_later(delivery, repr(exc), delay=self._backoff(delivery))
+            retry = partial(outbox.retry_later, delivery, repr(exc), delay=self._backoff(delivery))
+            await self._written(retry, "rescheduling")
         else:
-            await self.outbox.mark_sent(delivery.id)
+            # Accepted by the platform: this worker holds the entry until its mark is
+            # written, so it is neither lost nor sent again while the store is refusing.
+            if not await self._written(partial(outbox.mark_sent, delivery.id), "marking sent"):
+                log.warning(
+                    "push: stopped before entry %d's sent mark was written; it may be sent "
+                    "again at the next start",
+                    delivery.id,
+                )
+
+    async def _written(self, write: Callable[[], Awaitable[None]], doing: str) -> bool:
+        """Retry an outcome the store refuses until it is written (False: stopped first)."""
+        return await until_written(
+            write,
+            doing=f"push: {doing}",
+            outage=self.outage,
+            stop=self._stop,
+            backoff=self.store_retry(),
+        )

@@ -74,6 +74,11 @@ class SqliteOutbox:
         the next transaction, so a broadcast with 16 workers commits about once per 16 sends
         instead of once per send.  No mark is returned before it is written, so a crash can
         still repeat only the messages that were in flight.
+
+        A group whose write fails (`StoreUnavailable`: disk full, locked) fails every mark in
+        it, and nothing of it is written; each caller keeps its message as sent and calls
+        again (the dispatcher does, with backoff), and those calls form a new group.  Marks
+        that arrived while the failed write ran are already in the next group.
         """
         marks = self._marks
         marks.rows.append((time.time(), entry_id))

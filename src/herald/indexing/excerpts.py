@@ -4,8 +4,8 @@ An excerpt needs the post's Markdown parsed, and parsing is most of what a sync 
 spend on a post: a sync of 1,000 files or more stores and indexes the posts without it
 (`herald.indexing.prepare`) and this renders their excerpts afterwards, on every core, in
 short write batches that leave the store free between them.  Until a post's excerpt is
-stored, the store renders it when a reader needs it (`render_card`), so no card is ever
-shown without its text; storing it only saves doing that again.
+stored, the store renders it when a reader needs it (`herald.indexing.cards`), so no card
+is ever shown without its text; storing it only saves doing that again.
 """
 
 from __future__ import annotations
@@ -18,32 +18,14 @@ from functools import partial
 
 from herald.core.ports import ContentIndex
 from herald.core.records import PendingCard
+from herald.indexing.cards import CardSource, log_problems, render_cards
 from herald.indexing.workers import in_order, start_background_worker, start_worker
-from herald.render import card_text
 
 log = logging.getLogger("herald.store")
 
 BATCH_SIZE = 200
 PARALLEL_THRESHOLD = 400
 """Below this many excerpts to render, a process pool costs more than it saves."""
-
-CardSource = tuple[str | None, str, str]
-"""(summary, body, lang): what an excerpt is made from."""
-
-
-def render_card(card: CardSource, limit: int) -> tuple[str, str | None]:
-    """A card's excerpt, or "" and the reason when rendering failed: a renderer bug must
-    cost one card its text, never a reader's page or the whole pass."""
-    summary, body, lang = card
-    try:
-        return card_text(summary, body, lang=lang, limit=limit), None
-    except Exception as exc:
-        return "", repr(exc)
-
-
-def render_cards(cards: list[CardSource], limit: int) -> list[tuple[str, str | None]]:
-    """`render_card` for a batch, in a worker."""
-    return [render_card(card, limit) for card in cards]
 
 
 async def render_pending_excerpts(
@@ -88,10 +70,9 @@ async def render_pending_excerpts(
         initializer=start_background_worker if background else start_worker,
     ):
         excerpts = []
-        for card, (text, error) in zip(loaded.pop(0), rendered, strict=True):
-            if error is not None:
-                log.warning("cannot render the excerpt of post %d: %s", card.post_id, error)
-            excerpts.append((card.post_id, card.sha256, text))
+        for card, made in zip(loaded.pop(0), rendered, strict=True):
+            log_problems(card.post_id, made)
+            excerpts.append((card.post_id, card.sha256, made.text))
         stored += await index.store_excerpts(excerpts)
         done += len(excerpts)
         if progress:

@@ -15,12 +15,15 @@ import gc
 import hashlib
 from pathlib import Path
 
+from herald.content.budget import OverBudget, budget_for, over_budget_reason, time_budget
 from herald.content.loader import read_post
 from herald.content.post import LoadError
 from herald.content.searchable import searchable_text
+from herald.content.source import Unreadable, read_source, real_root
 from herald.core.records import Prepared
+from herald.indexing.cards import render_card
 from herald.indexing.tokens import index_text
-from herald.render import card_text
+from herald.limits import MAX_POST_BYTES
 
 
 def prepare(
@@ -31,37 +34,45 @@ def prepare(
     *,
     with_excerpt: bool = True,
 ) -> Prepared:
-    file = root / relpath
-    try:
-        stat = file.stat()
-        data = file.read_bytes()
-    except OSError as exc:
-        return Prepared(relpath, 0, 0, "", error=f"cannot read: {exc.strerror}")
-    digest = hashlib.sha256(data).hexdigest()
+    """Read (confined, bounded: `herald.content.source`) and parse one file; each step
+    that parses keeps a time budget (`herald.content.budget`), so a hostile file costs
+    seconds, and a post over budget is kept with its plain text and a warning."""
+    source = read_source(str(root / relpath), real_root(root), max_bytes=MAX_POST_BYTES)
+    if isinstance(source, Unreadable):
+        return Prepared(relpath, source.size, source.mtime_ns, "", error=source.reason)
+    size, mtime_ns = source.size, source.mtime_ns
+    digest = hashlib.sha256(source.data).hexdigest()
     if digest == known_sha256:
-        return Prepared(relpath, stat.st_size, stat.st_mtime_ns, digest, unchanged=True)
-    loaded = read_post(root, file, data=data, mtime=stat.st_mtime)
-    if isinstance(loaded, LoadError):
-        return Prepared(relpath, stat.st_size, stat.st_mtime_ns, digest, error=loaded.reason)
+        return Prepared(relpath, size, mtime_ns, digest, unchanged=True)
+    seconds = budget_for(len(source.data))
     try:
-        # A summary is one line, cheap to cut, so only a body's excerpt is ever deferred.
-        card = (
-            card_text(loaded.summary, loaded.body, lang=loaded.lang, limit=excerpt_chars)
-            if with_excerpt or loaded.summary
-            else None
-        )
-    except Exception as exc:  # a renderer bug must cost one post, never the whole sync
-        return Prepared(
-            relpath, stat.st_size, stat.st_mtime_ns, digest, error=f"cannot render: {exc!r}"
-        )
+        with time_budget(seconds):
+            loaded = read_post(root, root / relpath, data=source.data, mtime=source.mtime)
+    except OverBudget:
+        loaded = LoadError(relpath, f"took over {seconds:.1f} s to read its frontmatter")
+    if isinstance(loaded, LoadError):
+        return Prepared(relpath, size, mtime_ns, digest, error=loaded.reason)
+    warning = card = None
+    # A summary is one line, cheap to cut, so only a body's excerpt is ever deferred.
+    if with_excerpt or loaded.summary:
+        made = render_card((loaded.summary, loaded.body, loaded.lang), excerpt_chars)
+        if made.error is not None:  # a renderer bug costs one post, never the whole sync
+            return Prepared(relpath, size, mtime_ns, digest, error=f"cannot render: {made.error}")
+        card, warning = made.text, made.warning
+    try:
+        with time_budget(seconds):
+            body_text = searchable_text(loaded.body)
+    except OverBudget:
+        body_text, warning = loaded.body, warning or over_budget_reason(seconds)
     return Prepared(
         relpath,
-        stat.st_size,
-        stat.st_mtime_ns,
+        size,
+        mtime_ns,
         digest,
         post=loaded,
         excerpt=card,
-        fts=_fts(loaded.title, loaded.tags, searchable_text(loaded.body)),
+        fts=_fts(loaded.title, loaded.tags, body_text),
+        warning=warning,
     )
 
 

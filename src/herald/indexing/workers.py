@@ -8,11 +8,15 @@ pipeline, in one place.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import multiprocessing.process
 import os
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
+
+from herald.content.parse_pool import die_with_parent, shared_pool
 
 Batch = TypeVar("Batch")
 Result = TypeVar("Result")
@@ -41,24 +45,29 @@ async def in_order(
     processes: int,
     initializer: Callable[[], None] = start_worker,
 ) -> AsyncIterator[Result]:
-    """`function(batch)` for each batch, in order: in a thread when `processes` is 1,
-    else in that many worker processes with twice as many batches submitted ahead (memory
-    holds a few batches, not the whole job; `batches` is only read that far ahead).
+    """`function(batch)` for each batch, in order: in a worker of the process's parse
+    pool when `processes` is 1 (a worker's main thread, where each post's time budget can
+    interrupt it; a thread could not be), else in that many worker processes of its own
+    with twice as many batches submitted ahead (memory holds a few batches, not the whole
+    job; `batches` is only read that far ahead).
 
     Workers are forked, so `function` must not use SQLite or anything else another thread
     of this process may hold a lock in at that moment: a child inherits the lock, not its
     owner, and waits forever.  Read what a batch needs here, in `batches`, instead.
-    A caller that stops early gets the pool shut down without waiting for batches ahead.
+    Workers die with this process, however it ends (`die_with_parent`); a caller that
+    stops early (an error, Ctrl-C) has them killed at once, batches in progress and all.
     """
     if processes <= 1:
         async for batch in batches:
-            yield await asyncio.to_thread(function, batch)
+            yield await shared_pool().run(function, batch)
         return
     loop = asyncio.get_running_loop()
-    pool = ProcessPoolExecutor(max_workers=processes, initializer=initializer)
+    pool = ProcessPoolExecutor(
+        max_workers=processes, initializer=_start, initargs=(initializer, os.getpid())
+    )
     finished = False
+    ahead: list[asyncio.Future[Result]] = []
     try:
-        ahead: list[asyncio.Future[Result]] = []
 
         async def submit() -> None:
             batch = await anext(batches, _DONE)
@@ -74,9 +83,29 @@ async def in_order(
         finished = True
     finally:
         # After the last result the workers only have to exit (joined, so their CPU time is
-        # counted); a caller that stopped early does not want what is still queued, and the
-        # event loop must not wait for batches in progress.
+        # counted); a caller that stopped early does not want what is still queued, and
+        # neither it nor the interpreter's exit must wait for batches in progress.
+        if not finished:
+            for future in ahead:
+                future.cancel()
+            _kill_workers(pool)
         pool.shutdown(wait=finished, cancel_futures=not finished)
+
+
+def _start(initializer: Callable[[], None], parent: int) -> None:
+    die_with_parent(parent)
+    initializer()
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """`ProcessPoolExecutor` can only wait for its workers (Python 3.14 adds
+    `terminate_workers`); its process table is the one way to stop them now."""
+    processes: dict[int, multiprocessing.process.BaseProcess] = (
+        getattr(pool, "_processes", None) or {}
+    )
+    for process in list(processes.values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
 
 
 async def each(items: Sequence[Batch]) -> AsyncIterator[Batch]:

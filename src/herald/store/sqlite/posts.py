@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import logging
 from array import array
 from collections import OrderedDict
 from datetime import UTC, datetime
@@ -16,11 +15,9 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from herald.core.records import PostRecord, PostSummary, Slice
-from herald.indexing.excerpts import render_card
+from herald.indexing.cards import render_cards_now
 from herald.store.sqlite.database import Database
 from herald.store.sqlite.search import ranked_matches
-
-log = logging.getLogger("herald.store")
 
 _VISIBLE = "p.draft = 0 AND p.date <= :now"
 _VISIBLE_ROW = "+p.draft = 0 AND +p.date <= :now"
@@ -35,10 +32,10 @@ _SUMMARY_COLUMNS = (
 """A card's columns; the body only comes along when its excerpt is not rendered yet."""
 
 
-def _summary(row: aiosqlite.Row, excerpt_chars: int) -> PostSummary:
+def _summary(row: aiosqlite.Row, excerpts: dict[int, str]) -> PostSummary:
     excerpt = row["excerpt"]
     if excerpt is None:  # a large sync stored it first (herald.indexing.excerpts)
-        excerpt = _render_now(row, excerpt_chars)
+        excerpt = excerpts[row["id"]]
     return PostSummary(
         id=row["id"],
         slug=row["slug"],
@@ -51,12 +48,15 @@ def _summary(row: aiosqlite.Row, excerpt_chars: int) -> PostSummary:
     )
 
 
-def _render_now(row: aiosqlite.Row, excerpt_chars: int) -> str:
-    card = (row["summary"], row["unrendered_body"], row["lang"])
-    text, error = render_card(card, excerpt_chars)
-    if error is not None:
-        log.warning("cannot render the excerpt of post %d: %s", row["id"], error)
-    return text
+async def _unrendered(rows: list[aiosqlite.Row], excerpt_chars: int) -> dict[int, str]:
+    """The excerpts these rows do not have yet, rendered now, in the parse pool (never on
+    the event loop: one hostile post must not stall every reader)."""
+    cards = [
+        (row["id"], (row["summary"], row["unrendered_body"], row["lang"]))
+        for row in rows
+        if row["excerpt"] is None
+    ]
+    return await render_cards_now(cards, excerpt_chars)
 
 
 class SqlitePosts:
@@ -119,7 +119,8 @@ class SqlitePosts:
             "AND +p.draft = 0 AND +p.date <= ?",
             [*ids, now],
         )
-        by_id = {row["id"]: _summary(row, self._excerpt_chars) for row in rows}
+        excerpts = await _unrendered(rows, self._excerpt_chars)
+        by_id = {row["id"]: _summary(row, excerpts) for row in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     async def search(self, query: str, *, now: int, offset: int, limit: int) -> Slice | None:
@@ -160,7 +161,8 @@ class SqlitePosts:
             return None
         row = rows[0]
         updated = datetime.fromtimestamp(row["updated"], UTC) if row["updated"] else None
-        return PostRecord(_summary(row, self._excerpt_chars), row["body"], row["path"], updated)
+        summary = _summary(row, await _unrendered(rows[:1], self._excerpt_chars))
+        return PostRecord(summary, row["body"], row["path"], updated)
 
     async def tag_for_ref(self, ref: str) -> str | None:
         rows = await self._rows(

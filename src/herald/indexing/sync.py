@@ -10,6 +10,7 @@ half-synced knowledge base and a crash leaves the previous state intact.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import time
 from collections.abc import AsyncIterator, Callable, Collection
@@ -22,6 +23,9 @@ from herald.indexing.diff import plan
 from herald.indexing.prepare import prepare_batch
 from herald.indexing.scan import scan
 from herald.indexing.workers import each, in_order
+from herald.limits import MAX_REMOVAL_SHARE
+
+log = logging.getLogger("herald.sync")
 
 PARALLEL_THRESHOLD = 200
 """Below this many files to parse, a process pool costs more than it saves."""
@@ -47,8 +51,15 @@ async def sync(
     workers: int | None = None,
     only: Collection[str] | None = None,
     notify_on_update: bool = False,
+    allow_mass_removal: bool = False,
+    max_removal_share: float = MAX_REMOVAL_SHARE,
 ) -> SyncReport:
-    """Sync the whole folder, or with `only` just those relative paths."""
+    """Sync the whole folder, or with `only` just those relative paths.
+
+    Files that vanished are removed unless too many vanished at once
+    (`holds_back_removals`): then nothing is removed, their paths are in
+    `report.held_back` and one warning says why, and everything else is applied.
+    `allow_mass_removal` applies them all the same (once the folder has settled)."""
     started = time.perf_counter()
     report = SyncReport()
     await index.use_settings(excerpt_chars=excerpt_chars, index_format=INDEX_FORMAT)
@@ -64,15 +75,38 @@ async def sync(
         report, now=moment, reading=todo.stale, bulk=bulk, targeted=only is not None
     )
     async with session as writes:
-        await writes.remove(todo.removed)
+        await writes.release(todo.removed)
         async for batch in prepared(
             root, jobs, excerpt_chars, progress, workers, with_excerpts=not bulk
         ):
+            for item in batch:
+                if item.warning is not None:
+                    log.warning("%s: %s", item.path, item.warning)
             await writes.write(batch)
+        missing, stored = await writes.unclaimed()
+        if not allow_mass_removal and holds_back_removals(len(missing), stored, max_removal_share):
+            log.warning(
+                "%d of %d posts are missing at once; waiting for the folder to settle "
+                "before removing them",
+                len(missing),
+                stored,
+            )
+            report.held_back = missing
+        else:
+            await writes.remove(missing)
         report.published = await writes.publish(notify_on_update=notify_on_update)
     report.failed = await index.failures()
+    report.warnings = await index.warnings()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def holds_back_removals(missing: int, stored: int, share: float) -> bool:
+    """Whether removing `missing` of `stored` posts at once looks like a folder in flux
+    (a checkout, a remount, an rsync) rather than editing: all of them, or more than
+    `share` of them.  One post removed on its own is editing, whatever the share: one of
+    two posts, or the only one."""
+    return missing > 1 and (missing >= stored or missing > share * stored)
 
 
 async def prepared(
@@ -90,7 +124,11 @@ async def prepared(
         progress(0, total)
     batches = [jobs[i : i + BATCH_SIZE] for i in range(0, total, BATCH_SIZE)]
     processes = workers if workers is not None else (os.cpu_count() or 1)
-    prepare = partial(prepare_batch, root, excerpt_chars=excerpt_chars, with_excerpts=with_excerpts)
+    # Absolute: a long-lived worker need not share this process's working folder.
+    absolute = await asyncio.to_thread(root.absolute)
+    prepare = partial(
+        prepare_batch, absolute, excerpt_chars=excerpt_chars, with_excerpts=with_excerpts
+    )
     done = 0
     async for batch in in_order(
         prepare, each(batches), processes=1 if total < PARALLEL_THRESHOLD else processes

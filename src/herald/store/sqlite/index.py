@@ -23,7 +23,7 @@ from herald.store.sqlite.publish import (
     plan_deliveries,
     publish_due,
 )
-from herald.store.sqlite.write import DUPLICATE, BatchWriter, delete_posts, ids_by_path
+from herald.store.sqlite.write import DUPLICATE, REMOVED, BatchWriter, bury, rows_by_path
 
 _FTS_BULK = {"hashsize": 16 * 1024 * 1024, "automerge": 16}
 _FTS_DEFAULT = {"hashsize": 1024 * 1024, "automerge": 4}
@@ -46,7 +46,7 @@ class SqliteContentIndex:
             if not isinstance(stored, dict) or stored.get("index") != index_format:
                 await db.execute("UPDATE sources SET sha256 = '', mtime_ns = -1")
             else:
-                await db.execute("UPDATE posts SET excerpt = NULL")
+                await db.execute(f"UPDATE posts SET excerpt = NULL WHERE draft < {REMOVED}")
             await db.execute(
                 "INSERT INTO meta (key, value) VALUES ('render', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -106,6 +106,13 @@ class SqliteContentIndex:
         ) as cursor:
             return {row[0]: row[1] for row in await cursor.fetchall()}
 
+    async def warnings(self) -> dict[str, str]:
+        async with self._db.execute(
+            "SELECT path, warning FROM sources INDEXED BY sources_warned "
+            "WHERE warning IS NOT NULL ORDER BY path"
+        ) as cursor:
+            return {row[0]: row[1] for row in await cursor.fetchall()}
+
     async def publish_due(self, *, now: float | None = None) -> list[int]:
         async with self._database.transaction() as db:
             return await publish_due(db, now=now)
@@ -154,17 +161,44 @@ class _Session:
         self._db = db
         self._writer = writer
         self._report = report
+        self._stored = 0
+
+    async def release(self, paths: Sequence[str]) -> None:
+        if not paths:
+            return
+        self._writer.leaving.update(paths)
+        async with self._db.execute(
+            f"SELECT count(*) FROM posts WHERE draft < {REMOVED}"
+        ) as cursor:
+            row = await cursor.fetchone()
+        self._stored = int(row[0]) if row else 0
+
+    async def write(self, batch: Sequence[Prepared]) -> None:
+        await self._writer.write(batch)
+
+    async def unclaimed(self) -> tuple[list[str], int]:
+        """Leaving paths that still hold a served post; the others (moved, replaced, or
+        files that never loaded) are gone from the store now."""
+        leaving = sorted(self._writer.leaving)
+        if not leaving:
+            return [], self._stored
+        held = [
+            path for path, row in (await rows_by_path(self._db, leaving)).items() if not row.removed
+        ]
+        done = sorted(set(leaving) - set(held))
+        await self._forget_sources(done)
+        return sorted(held), self._stored
 
     async def remove(self, paths: Sequence[str]) -> None:
         if not paths:
             return
-        ids = await ids_by_path(self._db, list(paths))
-        await delete_posts(self._db, list(ids.values()))
+        rows = await rows_by_path(self._db, list(paths))
+        await bury(self._db, [row.id for row in rows.values() if not row.removed])
+        await self._forget_sources(paths)
+
+    async def _forget_sources(self, paths: Sequence[str]) -> None:
         await self._db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in paths])
         self._report.removed.extend(paths)
-
-    async def write(self, batch: Sequence[Prepared]) -> None:
-        await self._writer.write(batch)
 
     async def publish(self, *, notify_on_update: bool) -> list[int]:
         # A knowledge base loaded for the first time is published silently: subscribers

@@ -3,12 +3,22 @@
 Decides what a batch means for the store: a file that loads is inserted or updated under
 its id (ids are never reused, so an old button can never open another post), one that no
 longer loads stops being served, and a slug claimed by a second file is that file's error.
+
+Removal is not forgetting: a post that stops being served keeps its row as a tombstone
+(`draft = REMOVED`, see migration V9), and a file that comes back takes its row again —
+first a post this sync is removing whose slug it has (the file was moved), then the row
+of its own path, then a tombstone with its slug (renamed while it was away) — so it keeps
+its id, and its `published_at` keeps it from being announced twice.  A tombstone never
+blocks a file: one that would hold a path or slug a served post takes is given a
+placeholder for it instead (`:removed:<id>`, which no file's path or slug can be).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 import aiosqlite
 
@@ -18,24 +28,54 @@ from herald.core.records import Prepared, SyncReport
 from herald.store.sqlite.publish import in_chunks
 
 DUPLICATE = "duplicate slug"
+REMOVED = 2
+"""`posts.draft` of a tombstone: 0 is shown once due, 1 a draft, 2 a removed post."""
+Kind = Literal["new", "updated", "revived"]
 
 
-async def ids_by_path(connection: aiosqlite.Connection, paths: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for chunk, marks in in_chunks(paths):
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What the writer needs of a stored post to decide whose row a file takes."""
+
+    id: int
+    path: str
+    slug: str
+    removed: bool
+
+
+def placeholder(post_id: int) -> str:
+    return f":removed:{post_id}"
+
+
+async def rows_by_path(connection: aiosqlite.Connection, paths: Sequence[str]) -> dict[str, Row]:
+    return await _rows(connection, "path", paths)
+
+
+async def _rows(
+    connection: aiosqlite.Connection, column: str, keys: Sequence[str]
+) -> dict[str, Row]:
+    found: dict[str, Row] = {}
+    for chunk, marks in in_chunks(keys):
         async with connection.execute(
-            f"SELECT path, id FROM posts WHERE path IN ({marks})", chunk
+            f"SELECT {column}, id, path, slug, draft FROM posts WHERE {column} IN ({marks})",
+            chunk,
         ) as cursor:
-            found.update({row[0]: row[1] for row in await cursor.fetchall()})
+            for key, *row in await cursor.fetchall():
+                found[key] = Row(row[0], row[1], row[2], row[3] == REMOVED)
     return found
 
 
-async def delete_posts(connection: aiosqlite.Connection, ids: list[int]) -> None:
+async def bury(connection: aiosqlite.Connection, ids: Sequence[int]) -> None:
+    """Make posts tombstones: not served, listed, searched or tagged; only who they were."""
     if ids:
         rows = [(post_id,) for post_id in ids]
         await connection.executemany("DELETE FROM posts_fts WHERE rowid = ?", rows)
         await connection.executemany("DELETE FROM post_tags WHERE post_id = ?", rows)
-        await connection.executemany("DELETE FROM posts WHERE id = ?", rows)
+        await connection.executemany(
+            f"UPDATE posts SET draft = {REMOVED}, body = '', summary = NULL, excerpt = '', "
+            "tags = '[]' WHERE id = ?",
+            rows,
+        )
 
 
 class BatchWriter:
@@ -53,6 +93,8 @@ class BatchWriter:
         self.db = connection
         self.reading = reading
         """Paths this sync writes: the slugs they hold are theirs to keep or give up."""
+        self.leaving: set[str] = set()
+        """Paths gone from the folder: their slugs are free, their posts may be moved."""
         self.report = report
         self.now = now
         self.indexed: set[int] = set()
@@ -65,27 +107,34 @@ class BatchWriter:
         self.targeted = targeted
         self.next_id = 0
         """0 until the first batch: then the next unused id."""
+        self.claimed: set[int] = set()
+        """Rows a file of this sync took: no other file may take them, nor their names."""
+        self.may_collide = False
+        """Whether any row could stand in a file's way (a tombstone, a leaving post)."""
 
-    async def _load_slug_owners(self) -> None:
-        """Who owns each slug, so a second file claiming one is reported, not served.
-        Loaded at the first batch, after the removals: a removed file owns nothing."""
+    async def _start(self) -> None:
+        """Who owns each slug, so a second file claiming one is reported, not served: the
+        served posts, except those this sync reads again or that are leaving."""
         if not self.targeted:
-            async with self.db.execute("SELECT slug, path FROM posts") as cursor:
+            async with self.db.execute(
+                f"SELECT slug, path FROM posts WHERE draft < {REMOVED}"
+            ) as cursor:
                 rows = await cursor.fetchall()
-            reread = set(self.reading)
-            self.slug_owner = {row[0]: row[1] for row in rows if row[1] not in reread}
+            free = set(self.reading) | self.leaving
+            self.slug_owner = {row[0]: row[1] for row in rows if row[1] not in free}
         async with self.db.execute(
             "SELECT max(coalesce((SELECT max(id) FROM posts), 0), "
-            "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'max_post_id'), 0))"
+            "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'max_post_id'), 0)), "
+            f"EXISTS (SELECT 1 FROM posts WHERE draft = {REMOVED})"
         ) as cursor:
             row = await cursor.fetchone()
-        self.next_id = (
-            int(row[0] if row else 0) + 1
-        )  # ids are never reused: old buttons stay wrong-proof
+        # ids are never reused: old buttons stay wrong-proof
+        self.next_id = int(row[0] if row else 0) + 1
+        self.may_collide = bool(self.leaving or (row and row[1]))
 
     async def write(self, batch: Sequence[Prepared]) -> None:
         if not self.next_id:
-            await self._load_slug_owners()
+            await self._start()
         report = self.report
         unchanged = [item for item in batch if item.unchanged]
         changed = [item for item in batch if not item.unchanged]
@@ -97,9 +146,11 @@ class BatchWriter:
         )
         if not changed:
             return
-        existing = await ids_by_path(self.db, [item.path for item in changed])
+        existing = await rows_by_path(self.db, [item.path for item in changed])
+        holders = await self._holders(changed)
         errors: dict[str, str | None] = {}
-        serve: list[tuple[Prepared, int, bool]] = []
+        serve: list[tuple[Prepared, int, Kind]] = []
+        stale: list[int] = []
         for item in changed:
             error = item.error
             if error is None and item.post is not None:
@@ -107,20 +158,22 @@ class BatchWriter:
                 if owner is not None and owner != item.path:
                     error = f"{DUPLICATE} '{item.post.slug}' (already used by {owner})"
             errors[item.path] = error
+            row = existing.get(item.path)
             if error is None and item.post is not None:
                 self.slug_owner[item.post.slug] = item.path
-                post_id = existing.get(item.path)
-                serve.append((item, post_id or self._new_id(), post_id is not None))
-            elif item.path in existing:  # it used to load; now it fails: stop serving it
+                post_id, kind = await self._target(item, row, holders)
+                serve.append((item, post_id, kind))
+            elif row is not None and not row.removed:  # it used to load; now it fails
                 report.removed.append(item.path)
-        stale = [existing[path] for path, error in errors.items() if error and path in existing]
-        await delete_posts(self.db, stale)
+                stale.append(row.id)
+        await bury(self.db, stale)
         await self._upsert(serve)
         await self.db.executemany(
-            "INSERT INTO sources (path, size, mtime_ns, sha256, error) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (path) DO UPDATE SET size = excluded.size, "
-            "mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, error = excluded.error",
-            [(i.path, i.size, i.mtime_ns, i.sha256, errors[i.path]) for i in changed],
+            "INSERT INTO sources (path, size, mtime_ns, sha256, error, warning) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET size = excluded.size, "
+            "mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, error = excluded.error, "
+            "warning = excluded.warning",
+            [(i.path, i.size, i.mtime_ns, i.sha256, errors[i.path], i.warning) for i in changed],
         )
         await self.db.execute(
             "INSERT INTO meta (key, value) VALUES ('max_post_id', ?) "
@@ -130,26 +183,80 @@ class BatchWriter:
 
     async def _owner(self, slug: str) -> str | None:
         if slug not in self.slug_owner and self.targeted:  # one indexed lookup per slug
-            async with self.db.execute("SELECT path FROM posts WHERE slug = ?", (slug,)) as cursor:
+            async with self.db.execute(
+                f"SELECT path FROM posts WHERE slug = ? AND draft < {REMOVED}", (slug,)
+            ) as cursor:
                 row = await cursor.fetchone()
-            if row is not None:
+            if row is not None and row[0] not in self.leaving:
                 self.slug_owner[slug] = row[0]
         return self.slug_owner.get(slug)
+
+    async def _holders(self, batch: Sequence[Prepared]) -> dict[str, Row]:
+        """Tombstones and leaving posts that hold the slugs (or deep-link keys) of these
+        files, which may take them back or must let go of those names."""
+        if not self.may_collide:
+            return {}
+        slugs = sorted({item.post.slug for item in batch if item.post is not None})
+        by_key = await _rows(self.db, "link_key", [link_key(slug) for slug in slugs])
+        holders = {row.slug: row for row in by_key.values()}
+        holders.update(await _rows(self.db, "slug", slugs))
+        return {
+            slug: row for slug, row in holders.items() if row.removed or row.path in self.leaving
+        }
+
+    async def _target(
+        self, item: Prepared, row: Row | None, holders: dict[str, Row]
+    ) -> tuple[int, Kind]:
+        """Whose row a file that loads takes, and what that means for the report."""
+        assert item.post is not None
+        slug = item.post.slug
+        holder = holders.get(slug) or holders.get(link_key(slug))
+        if holder is not None and holder.id in self.claimed:
+            holder = None
+        kind: Kind = "revived"
+        if row is not None and not row.removed:
+            post_id, kind = row.id, "updated"
+        elif holder is not None and not holder.removed:
+            post_id = holder.id  # moved: its old path leaves in this sync
+        elif row is not None and row.id not in self.claimed:
+            post_id = row.id
+        elif holder is not None:
+            post_id = holder.id  # came back under another path
+        else:
+            post_id, kind = self._new_id(), "new"
+        self.claimed.add(post_id)
+        if holder is not None and holder.id != post_id:
+            await self._release_slug(holder)
+        if row is not None and row.id != post_id:  # a tombstone at this path stays one
+            await self.db.execute(
+                "UPDATE posts SET path = ? WHERE id = ?", (placeholder(row.id), row.id)
+            )
+        return post_id, kind
+
+    async def _release_slug(self, holder: Row) -> None:
+        """A file took this row's slug: a leaving post is replaced (a tombstone now), a
+        tombstone keeps only its path to come back by."""
+        if not holder.removed:
+            await bury(self.db, [holder.id])
+        await self.db.execute(
+            "UPDATE posts SET slug = ?, link_key = ? WHERE id = ?",
+            (placeholder(holder.id), placeholder(holder.id), holder.id),
+        )
 
     def _new_id(self) -> int:
         self.next_id += 1
         return self.next_id - 1
 
-    async def _upsert(self, serve: list[tuple[Prepared, int, bool]]) -> None:
+    async def _upsert(self, serve: list[tuple[Prepared, int, Kind]]) -> None:
         if not serve:
             return
-        updated_ids = [(post_id,) for _, post_id, existed in serve if existed]
-        await self.db.executemany("DELETE FROM post_tags WHERE post_id = ?", updated_ids)
-        await self.db.executemany("DELETE FROM posts_fts WHERE rowid = ?", updated_ids)
+        known = [(post_id,) for _, post_id, kind in serve if kind != "new"]
+        await self.db.executemany("DELETE FROM post_tags WHERE post_id = ?", known)
+        await self.db.executemany("DELETE FROM posts_fts WHERE rowid = ?", known)
         rows = []
         tag_rows = []
         visible = []
-        for item, post_id, existed in serve:
+        for item, post_id, kind in serve:
             post = item.post
             assert post is not None
             tag_rows += [(post_id, tag, tag.casefold(), tag_ref(tag)) for tag in post.tags]
@@ -157,7 +264,7 @@ class BatchWriter:
             published_at = None
             if not post.draft and date <= self.now:
                 visible.append((post_id, *item.fts))
-                if not existed:
+                if kind == "new":
                     published_at = self.now
                     self.published.append((date, post_id))
             rows.append(
@@ -178,15 +285,17 @@ class BatchWriter:
                     published_at,
                 )
             )
-            (self.report.updated if existed else self.report.added).append(item.path)
+            (self.report.updated if kind == "updated" else self.report.added).append(item.path)
+        # A row taken back keeps its id, `published_at` and `revision`: never announced twice.
         await self.db.executemany(
             "INSERT INTO posts (id, path, slug, link_key, title, date, updated, tags, summary, "
             "excerpt, lang, draft, body, published_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, link_key = excluded.link_key, "
-            "title = excluded.title, date = excluded.date, updated = excluded.updated, "
-            "tags = excluded.tags, summary = excluded.summary, excerpt = excluded.excerpt, "
-            "lang = excluded.lang, draft = excluded.draft, body = excluded.body",
+            "ON CONFLICT (id) DO UPDATE SET path = excluded.path, slug = excluded.slug, "
+            "link_key = excluded.link_key, title = excluded.title, date = excluded.date, "
+            "updated = excluded.updated, tags = excluded.tags, summary = excluded.summary, "
+            "excerpt = excluded.excerpt, lang = excluded.lang, draft = excluded.draft, "
+            "body = excluded.body",
             rows,
         )
         self.indexed.update(row[0] for row in visible)

@@ -56,12 +56,45 @@ def test_a_token_in_the_file_is_refused(tmp_path: Path) -> None:
         ("[unknown]\n", r"unknown: unknown key"),
         ('[bot]\ndefault_language = "fr"\n', r"\[bot\] default_language: Input should be"),
         ("[bot\n", r"herald.toml: not valid TOML"),
+        # Strict types (issue 14, case 12): TOML has real numbers and booleans.
+        ('[bot]\npage_size = "5"\n', r"\[bot\] page_size: Input should be a valid integer"),
+        ("[bot]\npage_size = true\n", r"\[bot\] page_size: Input should be a valid integer"),
+        ("[content]\nexcerpt_chars = 350.0\n", r"\[content\] excerpt_chars: .* valid integer"),
+        ("[push]\nnotify_on_update = 1\n", r"\[push\] notify_on_update: .* valid boolean"),
+        ("[content]\ndir = 5\n", r"\[content\] dir: Input is not a valid path"),
+        ('[bot]\ntimezone = "Asia"\n', r"\[bot\] timezone: unknown time zone 'Asia'"),
+        ("[push]\nretry_base_seconds = 0\n", r"\[push\] retry_base_seconds: .* greater than 0"),
+        ("[push]\nmax_attempts = 0\n", r"\[push\] max_attempts: .* greater than or equal"),
+        ('[telegram]\nwebhook_url = "https://x.example/h"\n', r"webhook_url: is only used with"),
+        (
+            '[telegram]\nmode = "webhook"\nwebhook_url = "http://x.example/h"\n',
+            r"\[telegram\] webhook_url: should be an absolute https URL",
+        ),
+        ("[telegram]\npoll_timeout = -1\n", r"\[telegram\] poll_timeout: Input should be"),
+        ('[telegram]\nwebhook_port = "8443"\n', r"\[telegram\] webhook_port: .* valid integer"),
+        ('[discord]\ngateway_url = "https://g.example"\n', r"gateway_url: should be an absolute"),
+        ("[discord]\nguild_id = 0\n", r"\[discord\] guild_id: Input should be greater than 0"),
     ],
 )
 def test_bad_values_are_one_line_naming_the_key(tmp_path: Path, text: str, expected: str) -> None:
     with pytest.raises(ConfigError, match=expected) as caught:
         load_config(write(tmp_path, text), environ={})
     assert "\n" not in str(caught.value)
+
+
+def test_numbers_paths_and_a_bom_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "herald.toml"
+    text = '[content]\ndir = "posts"\n[push]\nretry_base_seconds = 3\n[bot]\ntimezone = "UTC"\n'
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    config = load_config(path, environ={})
+    assert config.content.dir == tmp_path / "posts" and config.push.retry_base_seconds == 3.0
+    assert config.bot.timezone == "UTC"
+
+
+def test_webhook_mode_with_its_url_loads(tmp_path: Path) -> None:
+    text = '[telegram]\nmode = "webhook"\nwebhook_url = "https://bot.example.com/hook"\n'
+    settings = load_config(write(tmp_path, text), environ={}).platforms["telegram"]
+    assert isinstance(settings, TelegramSettings) and settings.mode == "webhook"
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:

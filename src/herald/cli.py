@@ -23,9 +23,10 @@ import click
 
 from herald.adapters import platforms
 from herald.app import open_app
-from herald.config import Config, ConfigError, load_config
-from herald.core.ports import StoreError
+from herald.config import Config, load_config
+from herald.failures import expected_failure
 from herald.logs import setup_logging
+from herald.preflight import check_store_path
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -65,11 +66,13 @@ def _config(
     verbose: bool,
     *,
     quiet: bool | None = None,
+    store: bool = True,
 ) -> Config:
-    try:
-        config = load_config(config_path, content_dir=content_dir, db_path=db_path)
-    except ConfigError as exc:
-        raise UserError(str(exc)) from None
+    """The configuration, with logging set up for it; `store`: the command opens the store,
+    so its path is checked first."""
+    config = load_config(config_path, content_dir=content_dir, db_path=db_path)
+    if store:  # a ConfigError is one line, like every failure `_friendly` knows
+        check_store_path(config, from_command_line=db_path is not None)
     if quiet is None:  # the console owns the terminal; a service logs what it does
         found = platforms()
         quiet = not any(found[name].enabled(s) for name, s in config.platforms.items())
@@ -79,16 +82,23 @@ def _config(
 
 
 def _friendly(function: Callable[P, R]) -> Callable[P, R]:
-    """Turn the failures a user can fix into one clear line."""
+    """Turn the failures a user can fix into one clear line (exit 2), and the rest into a
+    log record, so no traceback reaches the terminal without its secrets scrubbed."""
 
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return function(*args, **kwargs)
-        except (StoreError, FileNotFoundError, NotADirectoryError) as exc:
-            raise UserError(str(exc)) from None
-        except KeyboardInterrupt:
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:  # before the service took over Ctrl-C (it stops cleanly)
             sys.exit(130)
+        except Exception as exc:
+            line = expected_failure(exc)
+            if line is None:
+                logging.getLogger("herald").critical("unexpected failure", exc_info=exc)
+                sys.exit(1)
+            raise UserError(line) from None
 
     return wrapper
 
@@ -126,14 +136,23 @@ def run(
 
 
 @main.command()
+@click.option(
+    "--allow-removals",
+    is_flag=True,
+    help="Remove posts even when many vanished at once (held back otherwise).",
+)
 @_common
 @_friendly
 def sync(
-    config_path: Path | None, content_dir: Path | None, db_path: Path | None, verbose: bool
+    allow_removals: bool,
+    config_path: Path | None,
+    content_dir: Path | None,
+    db_path: Path | None,
+    verbose: bool,
 ) -> None:
     """Bring the database in line with the content folder and summarise the changes."""
     config = _config(config_path, content_dir, db_path, verbose, quiet=True)
-    report, excerpts, excerpt_seconds = asyncio.run(_sync(config))
+    report, excerpts, excerpt_seconds = asyncio.run(_sync(config, allow_removals))
     click.echo(
         f"added {len(report.added)}, updated {len(report.updated)}, removed "
         f"{len(report.removed)}, unchanged {report.unchanged}, failed {len(report.failed)} "
@@ -143,11 +162,23 @@ def sync(
         click.echo(f"excerpts rendered: {excerpts} ({excerpt_seconds:.2f} s)")
     for path, reason in report.failed.items():
         click.echo(f"  {path}: {reason}")
+    for path, reason in getattr(report, "warnings", {}).items():
+        click.echo(f"  {path}: {reason}")
+    held_back: list[str] = getattr(report, "held_back", [])
+    for path in held_back:
+        click.echo(f"  {path}: removal held back")
+    if held_back:
+        click.echo(
+            f"held back {len(held_back)} removal(s): too many posts vanished at once; "
+            "if they are meant to go, run `herald sync --allow-removals`"
+        )
 
 
-async def _sync(config: Config) -> Any:
+async def _sync(config: Config, allow_removals: bool) -> Any:
     from rich.progress import Progress
 
+    # Only passed when asked for, so this works with and without the keyword.
+    removals: dict[str, Any] = {"allow_mass_removal": True} if allow_removals else {}
     async with open_app(config) as app:
         with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
             task = progress.add_task("parsing", total=None)
@@ -155,7 +186,7 @@ async def _sync(config: Config) -> Any:
             def update(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total or None)
 
-            report = await app.sync(progress=update)
+            report = await app.sync(progress=update, **removals)
             # A large sync leaves cards' excerpts for later; this command finishes the job.
             progress.update(task, description="excerpts", completed=0, total=None)
             started = time.perf_counter()
@@ -177,7 +208,7 @@ def check(
     """List every post that cannot be served, with the reason; exit 1 if there is any."""
     from herald.indexing.check import check_folder
 
-    config = _config(config_path, content_dir, db_path, verbose, quiet=True)
+    config = _config(config_path, content_dir, db_path, verbose, quiet=True, store=False)
     root = folder or config.content.dir
     if not root.is_dir():
         raise UserError(f"content folder not found: {root}")
@@ -207,7 +238,7 @@ def new(
     """Scaffold a post (as a draft) in the content folder and print its path."""
     import yaml
 
-    config = _config(config_path, content_dir, db_path, verbose, quiet=True)
+    config = _config(config_path, content_dir, db_path, verbose, quiet=True, store=False)
     name = slug or _slugify(title)
     if not name:
         raise UserError("cannot make a file name from that title; pass --slug")

@@ -20,6 +20,7 @@ from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import ClassVar, Protocol
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -33,7 +34,9 @@ ENTRY_POINT_GROUP = "herald.adapters"
 class PlatformSettings(BaseModel):
     """A platform's config section; subclasses add their keys (all with defaults)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict, like Herald's own sections: TOML gives real types, so `port = "8443"` is a
+    # mistake to name, not a string to coerce.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     token_env: ClassVar[str | None] = None
     """The environment variable that holds the platform's secret; tokens never come from
@@ -43,6 +46,20 @@ class PlatformSettings(BaseModel):
     def secrets(self) -> list[str]:
         """Every secret this platform's settings hold or derive, to scrub from the logs."""
         return [self.token.get_secret_value()] if self.token is not None else []
+
+
+class AdapterError(Exception):
+    """A platform refused to start for a reason the operator can fix (a rejected token, a
+    port already taken): one line, exit status 2, never the token."""
+
+
+def checked_url(url: str, schemes: tuple[str, ...]) -> str:
+    """`url` if it is absolute with one of `schemes` and a host; else a ValueError that
+    says what is expected (settings validators call this, so it names the key)."""
+    parts = urlsplit(url)
+    if parts.scheme not in schemes or not parts.netloc:
+        raise ValueError(f"should be an absolute {' or '.join(schemes)} URL")
+    return url
 
 
 @dataclass(frozen=True, slots=True)

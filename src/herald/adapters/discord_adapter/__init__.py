@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from herald.adapters import Adapter, PlatformSettings, Services
+from herald.adapters import Adapter, PlatformSettings, Services, checked_url
 from herald.limits import DISCORD_MESSAGES_PER_CHANNEL_PER_SECOND, DISCORD_MESSAGES_PER_SECOND
 
 
@@ -19,10 +19,20 @@ class DiscordSettings(PlatformSettings):
     api_base: str = "https://discord.com/api/v10"
     gateway_url: str | None = None
     """None: ask the API for the gateway, as Discord intends."""
-    guild_id: int | None = None
+    guild_id: int | None = Field(None, gt=0)
     """Sync slash commands to this guild only (instant, for development); None: globally."""
     max_per_second: float = Field(DISCORD_MESSAGES_PER_SECOND, gt=0)
     max_per_channel_per_second: float = Field(DISCORD_MESSAGES_PER_CHANNEL_PER_SECOND, gt=0)
+
+    @field_validator("api_base")
+    @classmethod
+    def _http_base(cls, url: str) -> str:
+        return checked_url(url, ("https", "http"))
+
+    @field_validator("gateway_url")
+    @classmethod
+    def _websocket(cls, url: str | None) -> str | None:
+        return None if url is None else checked_url(url, ("wss", "ws"))
 
 
 class DiscordPlatform:

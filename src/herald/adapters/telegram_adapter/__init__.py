@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
-from herald.adapters import Adapter, PlatformSettings, Services
+from herald.adapters import Adapter, PlatformSettings, Services, checked_url
 from herald.limits import (
     TELEGRAM_GROUP_MESSAGES_PER_MINUTE,
     TELEGRAM_MESSAGES_PER_CHAT_PER_SECOND,
@@ -26,12 +26,30 @@ class TelegramSettings(PlatformSettings):
     mode: Literal["polling", "webhook"] = "polling"
     poll_timeout: float = Field(10.0, ge=0, le=50)
     """Long-polling wait in seconds; stopping the bot may take this long."""
-    webhook_url: str | None = None
+    webhook_url: str | None = Field(None, validate_default=True)
+    """The public HTTPS address Telegram calls; required by, and only used in, webhook mode."""
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(8443, ge=1, le=65535)
     max_per_second: float = Field(TELEGRAM_MESSAGES_PER_SECOND, gt=0)
     max_per_chat_per_second: float = Field(TELEGRAM_MESSAGES_PER_CHAT_PER_SECOND, gt=0)
     max_per_group_per_minute: float = Field(TELEGRAM_GROUP_MESSAGES_PER_MINUTE, gt=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_base(cls, url: str) -> str:
+        return checked_url(url, ("https", "http"))
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_matches_mode(cls, url: str | None, info: ValidationInfo) -> str | None:
+        """A webhook without its URL used to poll silently, and a URL left in polling mode
+        is ignored just as silently: either way the operator meant something else."""
+        mode = info.data.get("mode")
+        if mode == "webhook" and url is None:
+            raise ValueError('mode = "webhook" needs webhook_url, the public HTTPS address')
+        if mode == "polling" and url is not None:
+            raise ValueError('is only used with mode = "webhook" (mode is "polling")')
+        return None if url is None else checked_url(url, ("https",))
 
     def webhook_secret(self) -> str:
         """Telegram echoes this in a header on every webhook call, so forged POSTs are

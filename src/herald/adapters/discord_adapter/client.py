@@ -12,14 +12,17 @@ import contextlib
 import logging
 from contextlib import AsyncExitStack
 from typing import Any
+from urllib.parse import urlsplit
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from herald.adapters import Services
+from herald.adapters import AdapterError, Services
+from herald.adapters.connecting import DEFAULT_BACKOFF, Backoff, keep_trying
 from herald.adapters.discord_adapter import PLATFORM, DiscordSettings
 from herald.core.commands import Chat, Command, Request, execute
 from herald.core.i18n import Language, language_of, parse_language, t
@@ -194,10 +197,13 @@ def _may_manage(interaction: Interaction) -> bool:
 
 
 class DiscordAdapter:
-    def __init__(self, settings: DiscordSettings, services: Services) -> None:
+    def __init__(
+        self, settings: DiscordSettings, services: Services, *, backoff: Backoff = DEFAULT_BACKOFF
+    ) -> None:
         if settings.token is None:
             raise ValueError(f"no Discord token: set {settings.token_env}")
         self.settings = settings
+        self.backoff = backoff
         configure_endpoints(settings.api_base, settings.gateway_url)
         self.client = HeraldDiscord(services, guild_id=settings.guild_id)
         self.pacer = Pacer(
@@ -211,17 +217,46 @@ class DiscordAdapter:
         return DiscordMessenger(self.client, self.pacer)
 
     async def run(self, stop: asyncio.Event) -> None:
-        token = self.settings.token
-        assert token is not None
         client = self.client
+        where = f"discord ({urlsplit(self.settings.api_base).netloc})"
         async with client:
-            runner = asyncio.create_task(client.start(token.get_secret_value()))
+            logged_in = await keep_trying(
+                where, self._login, retryable=_passing, stop=stop, log=log, backoff=self.backoff
+            )
+            if logged_in is None:
+                return
+            # From here discord.py keeps the gateway connected itself, with its own backoff.
+            runner = asyncio.create_task(client.connect(reconnect=True))
             stopper = asyncio.create_task(stop.wait())
             done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
             if runner in done:
                 stopper.cancel()
-                runner.result()  # a login failure surfaces here
+                runner.result()  # a failure the library would not retry surfaces here
                 return
             await client.close()
             with contextlib.suppress(discord.ConnectionClosed, asyncio.CancelledError):
                 await runner
+
+    async def _login(self) -> bool:
+        """One attempt: who are we, sync the slash commands.  A failed attempt leaves
+        discord.py's HTTP session open; it is closed, with its connector, so the next
+        attempt starts afresh instead of leaking one per try."""
+        token = self.settings.token
+        assert token is not None
+        try:
+            await self.client.login(token.get_secret_value())
+        except discord.LoginFailure:
+            env = self.settings.token_env
+            raise AdapterError(f"discord: the token in {env} was rejected") from None
+        except BaseException:
+            await self.client.http.close()
+            self.client.http.connector = discord.utils.MISSING
+            raise
+        return True
+
+
+def _passing(exc: BaseException) -> bool:
+    """Discord unreachable, slow or overloaded (5xx after discord.py's own retries)."""
+    return isinstance(
+        exc, OSError | aiohttp.ClientError | TimeoutError | discord.DiscordServerError
+    )

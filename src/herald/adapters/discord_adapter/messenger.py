@@ -9,7 +9,8 @@ from __future__ import annotations
 import discord
 
 from herald.core.views import Card
-from herald.push.errors import PermanentFailure, TemporaryFailure
+from herald.limits import NOT_CONNECTED_RETRY_SECONDS
+from herald.push.errors import PermanentFailure, RetryAfter, TemporaryFailure
 from herald.push.pacing import Pacer
 from herald.render.discord_replies import announcement_message
 
@@ -27,6 +28,9 @@ class DiscordMessenger:
         return False  # Discord paces per channel, the same for every channel
 
     async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
+        if not self.client.is_ready():
+            # Still connecting (or reconnecting): not the channel's fault, so not counted.
+            raise RetryAfter(NOT_CONNECTED_RETRY_SECONDS, "discord: not connected yet")
         channel = self.client.get_partial_messageable(int(chat_id))
         try:
             await channel.send(**send_arguments(announcement_message(card, lang=lang)))

@@ -15,6 +15,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from telegram import Bot, BotCommand, Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -25,10 +26,12 @@ from telegram.ext import (
     filters,
 )
 
-from herald.adapters import Services
+from herald.adapters import AdapterError, Services
+from herald.adapters.connecting import DEFAULT_BACKOFF, Backoff, keep_trying
 from herald.adapters.telegram_adapter import PLATFORM, TelegramSettings
 from herald.core.commands import commands_for
 from herald.core.i18n import FALLBACK, LANGUAGES
+from herald.logs import one_line
 from herald.push.pacing import ChatLimits, Pacer
 
 from .handlers import TelegramHandlers
@@ -42,10 +45,13 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 class TelegramAdapter:
-    def __init__(self, settings: TelegramSettings, services: Services) -> None:
+    def __init__(
+        self, settings: TelegramSettings, services: Services, *, backoff: Backoff = DEFAULT_BACKOFF
+    ) -> None:
         if settings.token is None:
             raise ValueError(f"no Telegram token: set {settings.token_env}")
         self.settings = settings
+        self.backoff = backoff
         self.pacer = Pacer(
             ChatLimits(
                 per_second=settings.max_per_second,
@@ -54,16 +60,60 @@ class TelegramAdapter:
             )
         )
         self.application = build_application(settings, services, self.pacer)
+        self.push_bot = Bot(settings.token.get_secret_value(), base_url=settings.base_url)
+        self.connected = asyncio.Event()
+        """Set once Telegram answered: until then pushes wait instead of failing."""
 
     async def open(self, stack: AsyncExitStack) -> TelegramMessenger:
-        token = self.settings.token
-        assert token is not None
-        push_bot = Bot(token.get_secret_value(), base_url=self.settings.base_url)
-        await stack.enter_async_context(push_bot)
-        return TelegramMessenger(push_bot, self.pacer)
+        """No network here: Telegram may be unreachable at start (`run` keeps trying)."""
+        stack.push_async_callback(self.push_bot.shutdown)
+        return TelegramMessenger(self.push_bot, self.pacer, connected=self.connected)
 
     async def run(self, stop: asyncio.Event) -> None:
-        await run_application(self.application, self.settings, stop)
+        where = f"telegram ({urlsplit(self.settings.base_url).netloc})"
+        try:
+            started = await keep_trying(
+                where, self._start, retryable=_passing, stop=stop, log=log, backoff=self.backoff
+            )
+            if started is None:
+                return
+            self.connected.set()
+            log.info("telegram: running as @%s", self.application.bot.username)
+            await stop.wait()
+        finally:  # also when cancelled: the Application refuses to shut down while running
+            self.connected.clear()
+            await self._stop()
+            await self.application.bot.shutdown()
+
+    async def _start(self) -> bool:
+        """One attempt: ask Telegram who we are, register the menus, start taking updates."""
+        try:
+            await self.application.initialize()
+            await self.push_bot.initialize()
+            await register_commands(self.application)
+            await self.application.start()
+            await start_updates(self.application, self.settings)
+        except InvalidToken:
+            env = self.settings.token_env
+            raise AdapterError(f"telegram: the token in {env} was rejected") from None
+        except BaseException:
+            await self._stop()
+            raise
+        return True
+
+    async def _stop(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+
+def _passing(exc: BaseException) -> bool:
+    """Telegram unreachable, slow, overloaded or rate limiting: worth trying again.
+    (python-telegram-bot's BadRequest is a NetworkError too, but retrying cannot fix it.)"""
+    return isinstance(exc, NetworkError | RetryAfter) and not isinstance(exc, BadRequest)
 
 
 def build_application(settings: TelegramSettings, services: Services, pacer: Pacer) -> Application:  # type: ignore[type-arg]
@@ -105,37 +155,32 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
     await application.bot.set_my_commands(default)
 
 
-async def run_application(
-    application: Application,  # type: ignore[type-arg]
-    settings: TelegramSettings,
-    stop: asyncio.Event,
-) -> None:
-    """Run until `stop` is set: long polling by default, a webhook when configured."""
-    async with application:
-        await register_commands(application)
-        await application.start()
-        updater = application.updater
-        assert updater is not None
+async def start_updates(application: Application, settings: TelegramSettings) -> None:  # type: ignore[type-arg]
+    """Long polling by default, a webhook when configured."""
+    updater = application.updater
+    assert updater is not None
+    if settings.mode == "webhook" and settings.webhook_url:
         try:
-            if settings.mode == "webhook" and settings.webhook_url:
-                await updater.start_webhook(
-                    listen=settings.webhook_listen,
-                    port=settings.webhook_port,
-                    url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                    webhook_url=settings.webhook_url,
-                    secret_token=settings.webhook_secret(),
-                    allowed_updates=Update.ALL_TYPES,
-                )
-            else:
-                await updater.start_polling(
-                    allowed_updates=Update.ALL_TYPES,
-                    drop_pending_updates=False,
-                    timeout=timedelta(seconds=settings.poll_timeout),
-                )
-            log.info("telegram: running as @%s", application.bot.username)
-            await stop.wait()
-        finally:  # also when cancelled: the Application refuses to shut down while running
-            if updater.running:
-                await updater.stop()
-            if application.running:
-                await application.stop()
+            await updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret(),
+                allowed_updates=Update.ALL_TYPES,
+            )
+        except OSError as exc:  # the port is taken or the address is not this machine's
+            where = f"{settings.webhook_listen}:{settings.webhook_port}"
+            raise AdapterError(f"telegram: cannot listen on {where}: {exc.strerror}") from None
+    else:
+        await updater.start_polling(
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+            timeout=timedelta(seconds=settings.poll_timeout),
+            error_callback=_polling_failed,
+        )
+
+
+def _polling_failed(exc: TelegramError) -> None:
+    """python-telegram-bot retries polling by itself; one line per failure, no traceback."""
+    log.warning("telegram: polling failed (%s); retrying", one_line(exc))

@@ -6,11 +6,14 @@ itself, durably; what fails here is reported by kind.
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from telegram.error import RetryAfter as TelegramRetryAfter
 
 from herald.core.views import Card
+from herald.limits import NOT_CONNECTED_RETRY_SECONDS
 from herald.push.errors import PermanentFailure, RetryAfter, TemporaryFailure
 from herald.push.pacing import Pacer
 from herald.render.telegram_replies import announcement_message
@@ -32,14 +35,19 @@ _GONE = (
 class TelegramMessenger:
     platform = "telegram"
 
-    def __init__(self, bot: Bot, pacer: Pacer) -> None:
+    def __init__(self, bot: Bot, pacer: Pacer, *, connected: asyncio.Event | None = None) -> None:
         self.bot = bot
         self.pacer = pacer
+        self.connected = connected
+        """Set while Telegram is reachable (None: always, the bot is connected already)."""
 
     def is_group(self, chat_id: str) -> bool:
         return chat_id.startswith("-")
 
     async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
+        if self.connected is not None and not self.connected.is_set():
+            # Not the chat's fault, so not counted as a failed attempt: wait and see.
+            raise RetryAfter(NOT_CONNECTED_RETRY_SECONDS, "telegram: not connected yet")
         try:
             await send(self.bot, int(chat_id), announcement_message(card, lang=lang))
         except TelegramRetryAfter as exc:

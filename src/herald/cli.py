@@ -162,14 +162,13 @@ def sync(
         click.echo(f"excerpts rendered: {excerpts} ({excerpt_seconds:.2f} s)")
     for path, reason in report.failed.items():
         click.echo(f"  {path}: {reason}")
-    for path, reason in getattr(report, "warnings", {}).items():
+    for path, reason in report.warnings.items():
         click.echo(f"  {path}: {reason}")
-    held_back: list[str] = getattr(report, "held_back", [])
-    for path in held_back:
+    for path in report.held_back:
         click.echo(f"  {path}: removal held back")
-    if held_back:
+    if report.held_back:
         click.echo(
-            f"held back {len(held_back)} removal(s): too many posts vanished at once; "
+            f"held back {len(report.held_back)} removal(s): too many posts vanished at once; "
             "if they are meant to go, run `herald sync --allow-removals`"
         )
 
@@ -177,8 +176,6 @@ def sync(
 async def _sync(config: Config, allow_removals: bool) -> Any:
     from rich.progress import Progress
 
-    # Only passed when asked for, so this works with and without the keyword.
-    removals: dict[str, Any] = {"allow_mass_removal": True} if allow_removals else {}
     async with open_app(config) as app:
         with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
             task = progress.add_task("parsing", total=None)
@@ -186,7 +183,7 @@ async def _sync(config: Config, allow_removals: bool) -> Any:
             def update(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total or None)
 
-            report = await app.sync(progress=update, **removals)
+            report = await app.sync(progress=update, allow_mass_removal=allow_removals)
             # A large sync leaves cards' excerpts for later; this command finishes the job.
             progress.update(task, description="excerpts", completed=0, total=None)
             started = time.perf_counter()

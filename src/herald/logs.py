@@ -22,8 +22,11 @@ from types import TracebackType
 from urllib.parse import quote
 
 _TOKEN_SHAPES = re.compile(
-    r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b"  # Telegram: <bot id>:<secret>
-    r"|\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}\b"  # Discord
+    # Telegram, <bot id>:<secret>, also right after "/bot" in a URL and URL-quoted (%3A);
+    # Discord, three base64 parts.  Delimited by what cannot be part of a token.
+    r"(?<![0-9])\d{5,}(?::|%3A)[A-Za-z0-9_-]{30,}(?![A-Za-z0-9_-])"
+    r"|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}"
+    r"(?![A-Za-z0-9_-])"
 )
 REDACTED = "[token]"
 _REASON_CHARS = 200

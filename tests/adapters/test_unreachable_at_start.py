@@ -60,7 +60,7 @@ class Service:
 
 
 @contextlib.asynccontextmanager
-async def herald_run(config: Path, env: dict[str, str]) -> AsyncIterator[Service]:
+async def herald_run(config: Path, env: dict[str, str], *more: str) -> AsyncIterator[Service]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -68,6 +68,7 @@ async def herald_run(config: Path, env: dict[str, str]) -> AsyncIterator[Service
         "run",
         "--config",
         str(config),
+        *more,
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,

@@ -6,6 +6,12 @@ the scheduler, the push dispatcher and the excerpt pass, in one task group, and 
 them all cleanly on SIGINT/SIGTERM or when the console's input ends.  Everything is passed
 in, nothing is reached for, so tests build the same objects around a temporary store and
 fake platform servers.
+
+The service owns its store alone (`sole_owner`: a second `herald run` on it refuses to
+start) and does not exit for a fault that passes: the watcher, the scheduler, the
+dispatcher and the excerpt pass each wait out a store that refuses writes, are supervised
+(a bug restarts the job, logged, instead of ending the service), and share one
+`StoreOutage`, so an outage is one line in the log and its end another.
 """
 
 from __future__ import annotations
@@ -13,15 +19,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import inspect
 import logging
 import signal
 import time
 from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from herald.adapters import Adapter, Services, platforms
 from herald.config import Config
-from herald.core.ports import Store
+from herald.core.ports import Store, StoreUnavailable
 from herald.core.reader import ReaderService
 from herald.core.records import SyncReport
 from herald.indexing.excerpts import render_pending_excerpts
@@ -29,9 +37,11 @@ from herald.indexing.sync import ProgressCallback, sync
 from herald.push.dispatcher import Dispatcher
 from herald.push.messenger import Messenger
 from herald.push.scheduler import Scheduler
+from herald.push.supervise import Backoff, StoreOutage, supervised
 from herald.push.waiting import first_of
 from herald.push.watcher import ContentWatcher
 from herald.store import open_store
+from herald.store.sqlite.owner import sole_owner
 
 log = logging.getLogger("herald")
 
@@ -47,8 +57,15 @@ class App:
     """Set by every sync: a large one leaves excerpts to render (`render_excerpts`)."""
 
     async def sync(
-        self, progress: ProgressCallback | None = None, *, only: Collection[str] | None = None
+        self,
+        progress: ProgressCallback | None = None,
+        *,
+        only: Collection[str] | None = None,
+        allow_mass_removal: bool = False,
     ) -> SyncReport:
+        """Sync the content folder.  A sync that would remove more than
+        `[content] max_removal_share` of the posts holds those removals back
+        (`SyncReport.held_back`) unless `allow_mass_removal`."""
         if not self.config.content.dir.is_dir():
             raise FileNotFoundError(f"content folder not found: {self.config.content.dir}")
         report = await sync(
@@ -58,11 +75,23 @@ class App:
             progress=progress,
             only=only,
             notify_on_update=self.config.push.notify_on_update,
+            **self._removal_policy(allow_mass_removal),
         )
         for path, reason in report.failed.items():
             log.warning("skipped %s: %s", path, reason)
         self.excerpts_due.set()
         return report
+
+    def _removal_policy(self, allow_mass_removal: bool) -> dict[str, Any]:
+        """The mass-removal keywords `sync` takes (they land with the removal guard)."""
+        accepted = inspect.signature(sync).parameters
+        policy: dict[str, Any] = {}
+        if "allow_mass_removal" in accepted:
+            policy["allow_mass_removal"] = allow_mass_removal
+        share = getattr(self.config.content, "max_removal_share", None)
+        if share is not None and "max_removal_share" in accepted:
+            policy["max_removal_share"] = share
+        return policy
 
     def services(self) -> Services:
         """What adapters are given."""
@@ -128,30 +157,56 @@ async def run_service(
         # Not possible off the main thread or on Windows; Ctrl-C still ends the process there.
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    async with open_app(config) as app:
-        report = await app.sync()
-        log.info(
-            "content: %d added, %d updated, %d removed, %d unchanged, %d failed",
-            len(report.added),
-            len(report.updated),
-            len(report.removed),
-            report.unchanged,
-            len(report.failed),
-        )
-        adapters = enabled_adapters(config, app.services())
-        # The stack closes after the group: clients (the push bot) outlive every task.
-        async with contextlib.AsyncExitStack() as stack, asyncio.TaskGroup() as group:
-            messengers = [await adapter.open(stack) for adapter in adapters]
-            for adapter in adapters:
-                group.create_task(adapter.run(stop))
-            group.create_task(run_push(app, messengers, stop))
-            group.create_task(render_excerpts_when_due(app, stop))
-            stack.enter_context(startup_heap_frozen())
+    with sole_owner(config.store.path):
+        async with open_app(config) as app:
+            outage = StoreOutage()
+            try:
+                report: SyncReport | None = await app.sync()
+            except StoreUnavailable as fault:  # serve what is stored; the watcher syncs later
+                outage.failed(fault, doing="the start-up sync")
+                report = None
+            if report is not None:
+                log.info(
+                    "content: %d added, %d updated, %d removed, %d unchanged, %d failed",
+                    len(report.added),
+                    len(report.updated),
+                    len(report.removed),
+                    report.unchanged,
+                    len(report.failed),
+                )
+            adapters = enabled_adapters(config, app.services())
+            # The stack closes after the group: clients (the push bot) outlive every task.
+            async with contextlib.AsyncExitStack() as stack, asyncio.TaskGroup() as group:
+                messengers = [await adapter.open(stack) for adapter in adapters]
+                for adapter in adapters:
+                    group.create_task(adapter.run(stop))
+                group.create_task(run_push(app, messengers, stop, outage=outage, started=report))
+                group.create_task(
+                    supervised(
+                        "excerpt pass",
+                        lambda: render_excerpts_when_due(app, stop, outage=outage),
+                        stop,
+                        outage=outage,
+                    )
+                )
+                stack.enter_context(startup_heap_frozen())
 
 
-async def run_push(app: App, messengers: list[Messenger], stop: asyncio.Event) -> None:
-    """Everything that makes a new post reach subscribers: watch, schedule, deliver."""
+async def run_push(
+    app: App,
+    messengers: list[Messenger],
+    stop: asyncio.Event,
+    *,
+    outage: StoreOutage | None = None,
+    started: SyncReport | None = None,
+) -> None:
+    """Everything that makes a new post reach subscribers: watch, schedule, deliver.
+
+    `started` is the start-up sync's report (None: the store refused it, so the watcher
+    syncs everything as soon as it can).  Each job is supervised: only `stop` ends it.
+    """
     config = app.config
+    outage = outage or StoreOutage()
     dispatcher = Dispatcher(
         app.store.outbox,
         app.reader,
@@ -160,31 +215,44 @@ async def run_push(app: App, messengers: list[Messenger], stop: asyncio.Event) -
         concurrency=config.push.concurrency,
         backoff_base=config.push.retry_base_seconds,
         default_language=config.bot.default_language,
+        outage=outage,
     )
-    scheduler = Scheduler(app.store.index, on_published=lambda _ids: dispatcher.wake())
+    scheduler = Scheduler(
+        app.store.index, on_published=lambda _ids: dispatcher.wake(), outage=outage
+    )
 
     def synced(report: SyncReport) -> None:
         scheduler.reschedule()
         if report.published:
             dispatcher.wake()
 
-    async def resync(only: set[str] | None) -> SyncReport:
-        return await app.sync(only=only)
+    async def resync(only: set[str] | None, allow_mass_removal: bool) -> SyncReport:
+        return await app.sync(only=only, allow_mass_removal=allow_mass_removal)
 
-    watcher = ContentWatcher(config.content.dir, resync, synced)
+    watcher = ContentWatcher(config.content.dir, resync, synced, outage=outage)
+    watcher.started_from(started)
     async with asyncio.TaskGroup() as group:
-        group.create_task(watcher.run(stop))
-        group.create_task(scheduler.run(stop))
+        group.create_task(
+            supervised("content watcher", lambda: watcher.run(stop), stop, outage=outage)
+        )
+        group.create_task(supervised("scheduler", lambda: scheduler.run(stop), stop, outage=outage))
         if config.push.enabled and messengers:
-            group.create_task(dispatcher.run(stop))
+            group.create_task(
+                supervised("push dispatcher", lambda: dispatcher.run(stop), stop, outage=outage)
+            )
 
 
-async def render_excerpts_when_due(app: App, stop: asyncio.Event) -> None:
+async def render_excerpts_when_due(
+    app: App, stop: asyncio.Event, *, outage: StoreOutage | None = None
+) -> None:
     """After each sync, store the excerpts it left to render, while readers are served.
 
     Readers never wait for this (a missing excerpt is rendered when a card needs it); it
-    runs at low priority, so it takes the cores only when the service leaves them idle.
+    runs at low priority, so it takes the cores only when the service leaves them idle.  A
+    store that refuses the excerpts keeps them due: the pass is tried again with backoff.
     """
+    outage = outage or StoreOutage()
+    refused = Backoff()
     while True:
         await first_of(app.excerpts_due, stop, seconds=3600)
         if stop.is_set():
@@ -192,8 +260,16 @@ async def render_excerpts_when_due(app: App, stop: asyncio.Event) -> None:
         if not app.excerpts_due.is_set():
             continue
         started = time.perf_counter()
-        stored = await app.render_excerpts(background=True, stop=stop)
+        try:
+            stored = await app.render_excerpts(background=True, stop=stop)
+        except StoreUnavailable as fault:
+            outage.failed(fault, doing="storing rendered excerpts")
+            app.excerpts_due.set()
+            await first_of(stop, seconds=refused.next())
+            continue
+        refused.reset()
         if stored:
+            outage.passed()
             log.info("rendered %d excerpt(s) in %.1f s", stored, time.perf_counter() - started)
 
 

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from herald.push.scheduler import Scheduler
 from herald.push.supervise import Backoff, StoreOutage, supervised
 from herald.store.sqlite import Database, SqliteStore
 from tests.conftest import WritePost
+from tests.push.faults import outbox_states, until, write_lock_held
 
 CHATS = [str(chat) for chat in range(1, 11)]
 
@@ -71,30 +70,6 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
         await opened.close()
 
 
-@contextmanager
-def write_lock_held(path: Path) -> Iterator[sqlite3.Connection]:
-    """Another process's writer: holds the database's write lock for the block."""
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    try:
-        yield other
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
-
-
-async def until(condition: Callable[[], bool], seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.01)
-
-
-def states(path: Path) -> dict[str, int]:
-    with sqlite3.connect(path) as db:
-        return dict(db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
-
-
 async def published_post(store: SqliteStore, content: Path, write_post: WritePost) -> None:
     """An archive, then subscribers, then one new post: ten deliveries planned."""
     write_post("old.md", "旧文", title="Old", date="2024-01-01")
@@ -117,13 +92,13 @@ async def test_marks_refused_by_a_locked_store_are_retried_and_nothing_is_sent_t
     stop = asyncio.Event()
     running = asyncio.create_task(dispatcher.run(stop))
     await until(lambda: messenger.waiting == len(CHATS))  # all claimed, all in flight
-    with write_lock_held(store.database.path):
+    async with write_lock_held(store.database.path):
         messenger.gate.set()  # the platform accepts every message: the marks are refused
         await until(lambda: len(messenger.sent) == len(CHATS) and dispatcher.outage.ongoing)
         await until(lambda: dispatcher.outage.refused >= 2 * len(CHATS))  # and retried
-        assert states(store.database.path) == {"sending": len(CHATS)}
+        assert outbox_states(store.database.path) == {"sending": len(CHATS)}
         assert not running.done()
-    await until(lambda: states(store.database.path) == {"sent": len(CHATS)})
+    await until(lambda: outbox_states(store.database.path) == {"sent": len(CHATS)})
     assert not dispatcher.outage.ongoing  # "available again" was said
     assert sorted(messenger.sent, key=int) == CHATS  # each chat once: no mark, no resend
     assert await dispatcher.drain(messenger) == 0
@@ -144,11 +119,11 @@ async def test_nothing_is_claimed_while_the_store_refuses_writes_and_delivery_re
         store.outbox, ReaderService(store, timezone="UTC"), [messenger], store_retry=quick_retries
     )
     stop = asyncio.Event()
-    with write_lock_held(store.database.path):
+    async with write_lock_held(store.database.path):
         running = asyncio.create_task(dispatcher.run(stop))  # recovery itself is refused
         await until(lambda: dispatcher.outage.refused >= 3)
-        assert messenger.waiting == 0 and states(store.database.path) == {"pending": 10}
-    await until(lambda: states(store.database.path) == {"sent": len(CHATS)})
+        assert messenger.waiting == 0 and outbox_states(store.database.path) == {"pending": 10}
+    await until(lambda: outbox_states(store.database.path) == {"sent": len(CHATS)})
     assert sorted(messenger.sent, key=int) == CHATS
     stop.set()
     await asyncio.wait_for(running, 10)
@@ -169,12 +144,12 @@ async def test_a_scheduled_post_is_published_once_the_store_takes_writes_again(
         store.index, on_published=published.append, outage=outage, store_retry=quick_retries
     )
     stop = asyncio.Event()
-    with write_lock_held(store.database.path):
+    async with write_lock_held(store.database.path):
         running = asyncio.create_task(scheduler.run(stop))
         await until(lambda: outage.refused >= 2)  # refused, retried, not given up
         assert published == [] and not running.done()
     await until(lambda: bool(published))
-    assert not outage.ongoing and states(store.database.path) == {"pending": 1}
+    assert not outage.ongoing and outbox_states(store.database.path) == {"pending": 1}
     stop.set()
     await asyncio.wait_for(running, 10)
 

@@ -9,6 +9,7 @@ adding a command is an entry here, its core function and its sentences.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -16,6 +17,7 @@ from typing import Literal
 from herald.core.actions import Feed, ShowLatest
 from herald.core.i18n import LANGUAGES, Language, parse_language, t
 from herald.core.paging import page_argument
+from herald.core.ports import StoreUnavailable
 from herald.core.reader import ReaderService
 from herald.core.views import Button, FeedPage, Notice, Reply
 
@@ -23,6 +25,7 @@ ArgumentKind = Literal["page", "text", "words", "language"]
 """`page`: a positive number; `text`: one free-text value; `words`: several values
 (tags); `language`: one of `LANGUAGES`."""
 Completion = Literal["posts", "tags"]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +153,26 @@ BY_NAME = {command.name: command for command in COMMANDS}
 
 
 async def execute(reader: ReaderService, command: Command, request: Request) -> Reply:
-    """Run a command; a list it shows becomes the chat's reading list (for `/read <n>`)."""
-    reply = await command.run(reader, request)
+    """Run a command; a list it shows becomes the chat's reading list (for `/read <n>`).
+
+    A command that writes (`/subscribe`, `/language`, a new `/search`) while the store
+    refuses writes (disk full, locked) gets a polite "try again in a minute", never an
+    error.  Remembering the reading list is a convenience: if the store refuses it, the
+    list is still shown (only `/read <n>` counts in the previous one).
+    """
+    try:
+        reply = await command.run(reader, request)
+    except StoreUnavailable as fault:
+        log.warning("/%s could not be saved: %s", command.name, fault)
+        return Notice(t(request.lang, "store.unavailable"), is_error=True)
     if isinstance(reply, FeedPage):
-        await reader.remember_list(request.chat.platform, request.chat.chat_id, reply.current)
+        chat = request.chat
+        try:
+            await reader.remember_list(chat.platform, chat.chat_id, reply.current)
+        except StoreUnavailable as fault:
+            log.warning(
+                "the list shown in %s:%s was not remembered: %s", chat.platform, chat.chat_id, fault
+            )
     return reply
 
 

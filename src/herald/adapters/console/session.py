@@ -2,18 +2,21 @@
 
 Works interactively and piped (`printf '/latest\n/read 3\n' | herald console`).  The
 commands are the registry's; `n` / `p` turn the page of the list on screen, a bare
-number opens that card, `/quit` (or the end of the input, or Ctrl-D) leaves.
+number opens that card, `/quit` (or the end of the input: Ctrl-D) leaves, and so does
+Ctrl-C, at once, even while waiting for a line.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from contextlib import AsyncExitStack
 from dataclasses import replace
 from typing import TextIO
 
 from herald.adapters import Services
+from herald.adapters.console.lines import LineReader
 from herald.core.actions import Feed, ShowLatest
 from herald.core.commands import BY_NAME, Chat, Request, execute
 from herald.core.i18n import Language, parse_language, t
@@ -83,9 +86,18 @@ class ConsoleSession:
 
 
 async def run_console(
-    reader: ReaderService, *, lang: Language, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+    reader: ReaderService,
+    *,
+    lang: Language,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    stop: asyncio.Event | None = None,
 ) -> None:
+    """Answer lines until `/quit`, the end of the input (Ctrl-D) or `stop` (Ctrl-C: the
+    service's signal handler sets it, and waiting for a line gives way at once)."""
     session = ConsoleSession(reader, lang=lang, out=out)
+    lines = LineReader(stdin)
+    stop = stop or asyncio.Event()
     interactive = stdin.isatty()
     if interactive:
         session.say(f"{t(lang, 'banner')}\n\n{t(lang, 'welcome')}\n(/quit)")
@@ -93,9 +105,27 @@ async def run_console(
         if interactive:
             out.write("herald> ")
             out.flush()
-        line = await asyncio.to_thread(stdin.readline)
+        line = await _line_or_stop(lines, stop)
+        if line is None:
+            if interactive:  # the shell's prompt goes on a line of its own after "^C"
+                out.write("\n")
+                out.flush()
+            return
         if not line or not await session.handle(line):
             return
+
+
+async def _line_or_stop(lines: LineReader, stop: asyncio.Event) -> str | None:
+    """The next line, or None once `stop` is set (the read is abandoned)."""
+    reading = asyncio.ensure_future(lines.readline())
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({reading, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    for task in (reading, stopping):
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    return reading.result() if not reading.cancelled() else None
 
 
 class ConsoleMessenger:
@@ -132,6 +162,7 @@ class ConsoleAdapter:
                 lang=self.services.default_language,
                 stdin=self.stdin,
                 out=self.out,
+                stop=stop,
             )
         finally:
             stop.set()

@@ -19,13 +19,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import inspect
 import logging
 import signal
 import time
 from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from herald.adapters import Adapter, Services, platforms
 from herald.config import Config
@@ -75,23 +73,13 @@ class App:
             progress=progress,
             only=only,
             notify_on_update=self.config.push.notify_on_update,
-            **self._removal_policy(allow_mass_removal),
+            allow_mass_removal=allow_mass_removal,
+            max_removal_share=self.config.content.max_removal_share,
         )
         for path, reason in report.failed.items():
             log.warning("skipped %s: %s", path, reason)
         self.excerpts_due.set()
         return report
-
-    def _removal_policy(self, allow_mass_removal: bool) -> dict[str, Any]:
-        """The mass-removal keywords `sync` takes (they land with the removal guard)."""
-        accepted = inspect.signature(sync).parameters
-        policy: dict[str, Any] = {}
-        if "allow_mass_removal" in accepted:
-            policy["allow_mass_removal"] = allow_mass_removal
-        share = getattr(self.config.content, "max_removal_share", None)
-        if share is not None and "max_removal_share" in accepted:
-            policy["max_removal_share"] = share
-        return policy
 
     def services(self) -> Services:
         """What adapters are given."""

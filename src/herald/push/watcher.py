@@ -10,7 +10,9 @@ and the sync itself skips unchanged files.  Three things on top of that:
 - **A watch that comes back.**  inotify's watch dies silently with its folder: deleted,
   moved away, replaced or remounted, the new folder's changes are never seen.  So every
   tick checks that the folder is still the one watched (its device and inode); when it is
-  not, the watch is re-established once a folder is there again, and everything re-synced.
+  not, the watch is re-established once a folder is there again.  Whenever a watch is
+  set up (at start too) the whole folder is synced once more, so a change made before
+  the watch saw anything is not missed.
 - **Faults waited out.**  A sync the store refuses (`StoreUnavailable`) keeps its files
   pending and is tried again with backoff; removals a sync held back because too many
   posts vanished at once are applied once the folder has stayed that way for
@@ -93,14 +95,11 @@ class ContentWatcher:
         self._held_since: float | None = None
         """The last sync that held removals back."""
         self._retry_at = 0.0
-        self._started = False
 
     def started_from(self, report: SyncReport | None) -> None:
-        """The service's start-up sync: None if the store refused it (so sync everything
-        at the first chance); its held-back removals are applied like any sync's."""
-        if report is None:
-            self.sync_everything()
-        else:
+        """The service's start-up sync (None: the store refused it): its held-back
+        removals are applied like any sync's."""
+        if report is not None:
             self._remember_held_back(report, complete=True, now=time.monotonic())
 
     def sync_everything(self) -> None:
@@ -109,9 +108,6 @@ class ContentWatcher:
             self._everything_since = time.monotonic()
 
     async def run(self, stop: asyncio.Event) -> None:
-        if self._started:  # restarted after a failure: changes may have gone unseen
-            self.sync_everything()
-        self._started = True
         missing = False
         while not stop.is_set():
             identity = _identity(self.root)
@@ -137,6 +133,7 @@ class ContentWatcher:
     async def _watch(self, identity: tuple[int, int], stop: asyncio.Event) -> str | None:
         """Watch until `stop` (None) or until the folder is no longer this one (why)."""
         tick_ms = round(min(max(self.settle_seconds / 2, 0.05), 1.0) * 1000)
+        first = True
         try:
             async for changes in awatch(
                 self.root,
@@ -150,6 +147,9 @@ class ContentWatcher:
                 lost = self._lost(identity, changes)
                 if lost is not None:
                     return lost
+                if first:  # watching now: catch what changed before the watch was set up
+                    first = False
+                    self.sync_everything()
                 if changes:
                     log.debug("content changed: %d path(s)", len(changes))
                     self._note(changes)
@@ -261,13 +261,12 @@ class ContentWatcher:
         self.on_synced(report)
 
     def _remember_held_back(self, report: SyncReport, *, complete: bool, now: float) -> None:
-        held: list[str] = getattr(report, "held_back", None) or []
-        if held:
+        if report.held_back:
             if self._held_since is None:
-                log.warning(
+                log.info(
                     "content: %d removal(s) held back; applied if the folder stays like "
                     "this for %.0f s",
-                    len(held),
+                    len(report.held_back),
                     self.removal_settle_seconds,
                 )
             self._held_since = now

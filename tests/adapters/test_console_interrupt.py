@@ -82,9 +82,9 @@ def _own_terminal() -> None:
 def console(tmp_path: Path, content_dir: Path, write_post: WritePost) -> Iterator[Terminal]:
     write_post("hello.md", "Hello.", title="Hello", date="2025-01-01")
     master, slave = os.openpty()
+    where = ["--content", str(content_dir), "--db", str(tmp_path / "h.db")]
     process = subprocess.Popen(
-        [sys.executable, "-m", "herald", "console"]
-        + ["--content", str(content_dir), "--db", str(tmp_path / "h.db")],
+        [sys.executable, "-m", "herald", "console", *where],
         stdin=slave,
         stdout=slave,
         stderr=slave,

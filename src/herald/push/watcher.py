@@ -45,9 +45,10 @@ SETTLE_SECONDS = 1.0
 """A changed file is synced once it has not changed for this long."""
 SETTLE_MAX_SECONDS = 60.0
 """A file rewritten for longer than this is synced as it is, then again as it changes."""
-REMOVAL_SETTLE_SECONDS = 60.0
+REMOVAL_SETTLE_SECONDS = 300.0
 """Removals held back (most posts vanished at once) are applied after the folder has
-stayed unchanged this long: a checkout or an rsync is over by then."""
+stayed unchanged this long: a checkout, an rsync or a remount is over by then, and an
+operator who meant it need not wait (`herald sync --allow-removals`)."""
 FOLDER_POLL_SECONDS = 1.0
 """How often a vanished content folder is looked for."""
 

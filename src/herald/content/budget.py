@@ -20,8 +20,6 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import FrameType
 
 from herald.content.document import Document, Inline, LineBreak, Paragraph, Text
@@ -51,31 +49,50 @@ def can_interrupt() -> bool:
     return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
 
 
-@contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
+def keep_budget_alarm() -> None:
+    """In a worker that keeps budgets all day: leave the alarm's handler installed, so a
+    budget costs two `setitimer` calls, not a handler swap each time."""
+    signal.signal(signal.SIGALRM, _interrupt)
+
+
+class time_budget:  # lower case: it reads as a function, `with time_budget(seconds):`
     """Raise `OverBudget` in the block once `seconds` have passed (main thread only).
 
-    Whatever timer was running before (a test runner's timeout, say) is put back with
-    the time it had left."""
-    if not can_interrupt():
-        yield
-        return
-    started = time.monotonic()
-    previous_handler = signal.signal(signal.SIGALRM, _interrupt)
-    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
+    Whatever timer and handler were there before (a test runner's timeout, say) are put
+    back, the timer with the time it had left.  A class rather than a generator: it is
+    entered once per post of every sync."""
+
+    __slots__ = ("_armed", "_handler", "_previous", "_seconds", "_started")
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._armed = False
+
+    def __enter__(self) -> None:
+        if not can_interrupt():
+            return
+        self._armed = True
+        self._started = time.monotonic()
+        self._handler = signal.getsignal(signal.SIGALRM) or signal.SIG_DFL
+        if self._handler is not _interrupt:
+            signal.signal(signal.SIGALRM, _interrupt)
+        self._previous = signal.setitimer(signal.ITIMER_REAL, self._seconds)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if not self._armed:
+            return
         while True:  # the alarm may go off just as the work ends: it is too late to count
             try:
                 signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, previous_handler)
+                if self._handler is not _interrupt:
+                    signal.signal(signal.SIGALRM, self._handler)
                 break
             except OverBudget:
                 continue
-        if previous_delay:
-            left = max(previous_delay - (time.monotonic() - started), 1e-6)
-            signal.setitimer(signal.ITIMER_REAL, left, previous_interval)
+        delay, interval = self._previous
+        if delay:
+            left = max(delay - (time.monotonic() - self._started), 1e-6)
+            signal.setitimer(signal.ITIMER_REAL, left, interval)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

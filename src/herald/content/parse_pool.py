@@ -41,6 +41,7 @@ from typing import Any, TypeVar
 from herald.content.budget import (
     OverBudget,
     budget_for,
+    keep_budget_alarm,
     over_budget_reason,
     parse_within_budget,
     plain_document,
@@ -183,6 +184,7 @@ class _Worker:
 def _work(connection: Connection, parent: int) -> None:
     """A worker's life: calls in, results out, until the pipe closes."""
     die_with_parent(parent)
+    keep_budget_alarm()
     gc.freeze()  # the fork's inherited heap: never walked, never copied
     while True:
         try:

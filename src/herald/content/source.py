@@ -104,7 +104,7 @@ def read_source(path: str, root: str, *, max_bytes: int) -> Source | Unreadable:
             return Unreadable(
                 too_big(opened.st_size, max_bytes), opened.st_size, opened.st_mtime_ns
             )
-        data = _read_at_most(descriptor, max_bytes + 1)
+        data = _read_at_most(descriptor, max_bytes + 1, expected=opened.st_size)
     except OSError as exc:
         return Unreadable(f"cannot read: {exc.strerror}", seen.st_size, seen.st_mtime_ns)
     finally:
@@ -131,13 +131,17 @@ def _opened_inside(descriptor: int, path: str, root: str, opened: os.stat_result
     return same_file and is_inside(real, root)
 
 
-def _read_at_most(descriptor: int, limit: int) -> bytes:
+def _read_at_most(descriptor: int, limit: int, *, expected: int) -> bytes:
+    """Up to `limit` bytes; asks for the size `fstat` gave (plus one, to see the end),
+    not for `limit` at once, which would allocate the whole cap for every small file."""
     chunks: list[bytes] = []
     left = limit
+    want = min(expected + 1, limit)
     while left > 0:
-        chunk = os.read(descriptor, left)
+        chunk = os.read(descriptor, min(want, left))
         if not chunk:
             break
         chunks.append(chunk)
         left -= len(chunk)
-    return b"".join(chunks)
+        want = 64 * 1024  # it grew since the fstat: read on, a bounded piece at a time
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -17,13 +17,16 @@ from pathlib import Path
 
 from herald.content.budget import OverBudget, budget_for, over_budget_reason, time_budget
 from herald.content.loader import read_post
-from herald.content.post import LoadError
+from herald.content.post import LoadError, Post
 from herald.content.searchable import searchable_text
 from herald.content.source import Unreadable, read_source, real_root
 from herald.core.records import Prepared
-from herald.indexing.cards import render_card
+from herald.indexing.cards import plain_card
 from herald.indexing.tokens import index_text
 from herald.limits import MAX_POST_BYTES
+from herald.render import card_text
+
+_SLOW_FRONTMATTER = "took too long to read its frontmatter (a hostile file?)"
 
 
 def prepare(
@@ -33,11 +36,14 @@ def prepare(
     excerpt_chars: int,
     *,
     with_excerpt: bool = True,
+    inside: str | None = None,
 ) -> Prepared:
-    """Read (confined, bounded: `herald.content.source`) and parse one file; each step
-    that parses keeps a time budget (`herald.content.budget`), so a hostile file costs
-    seconds, and a post over budget is kept with its plain text and a warning."""
-    source = read_source(str(root / relpath), real_root(root), max_bytes=MAX_POST_BYTES)
+    """Read (confined, bounded: `herald.content.source`) and parse one file, within one
+    time budget for the post (`herald.content.budget`): a hostile file costs seconds, and
+    a post over budget is kept, served as its plain text, with a warning.  `inside`: the
+    content folder's real path, if the caller resolved it already."""
+    inside = inside or real_root(root)
+    source = read_source(str(root / relpath), inside, max_bytes=MAX_POST_BYTES)
     if isinstance(source, Unreadable):
         return Prepared(relpath, source.size, source.mtime_ns, "", error=source.reason)
     size, mtime_ns = source.size, source.mtime_ns
@@ -45,25 +51,26 @@ def prepare(
     if digest == known_sha256:
         return Prepared(relpath, size, mtime_ns, digest, unchanged=True)
     seconds = budget_for(len(source.data))
+    loaded: Post | LoadError | None = None
+    card = warning = None
     try:
         with time_budget(seconds):
             loaded = read_post(root, root / relpath, data=source.data, mtime=source.mtime)
-    except OverBudget:
-        loaded = LoadError(relpath, f"took over {seconds:.1f} s to read its frontmatter")
-    if isinstance(loaded, LoadError):
-        return Prepared(relpath, size, mtime_ns, digest, error=loaded.reason)
-    warning = card = None
-    # A summary is one line, cheap to cut, so only a body's excerpt is ever deferred.
-    if with_excerpt or loaded.summary:
-        made = render_card((loaded.summary, loaded.body, loaded.lang), excerpt_chars)
-        if made.error is not None:  # a renderer bug costs one post, never the whole sync
-            return Prepared(relpath, size, mtime_ns, digest, error=f"cannot render: {made.error}")
-        card, warning = made.text, made.warning
-    try:
-        with time_budget(seconds):
+            if isinstance(loaded, LoadError):
+                return Prepared(relpath, size, mtime_ns, digest, error=loaded.reason)
+            # A summary is one line, cheap to cut, so only a body's excerpt is ever deferred.
+            if with_excerpt or loaded.summary:
+                card = card_text(loaded.summary, loaded.body, lang=loaded.lang, limit=excerpt_chars)
             body_text = searchable_text(loaded.body)
     except OverBudget:
-        body_text, warning = loaded.body, warning or over_budget_reason(seconds)
+        if not isinstance(loaded, Post):
+            return Prepared(relpath, size, mtime_ns, digest, error=_SLOW_FRONTMATTER)
+        warning = over_budget_reason(seconds)
+        if card is None and (with_excerpt or loaded.summary):
+            card = plain_card((loaded.summary, loaded.body, loaded.lang), excerpt_chars)
+        body_text = loaded.body
+    except Exception as exc:  # a renderer bug must cost one post, never the whole sync
+        return Prepared(relpath, size, mtime_ns, digest, error=f"cannot render: {exc!r}")
     return Prepared(
         relpath,
         size,
@@ -100,8 +107,9 @@ def prepare_batch(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        inside = real_root(root)
         return [
-            prepare(root, relpath, known, excerpt_chars, with_excerpt=with_excerpts)
+            prepare(root, relpath, known, excerpt_chars, with_excerpt=with_excerpts, inside=inside)
             for relpath, known in jobs
         ]
     finally:

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
+from herald.content.budget import keep_budget_alarm
 from herald.content.parse_pool import die_with_parent, shared_pool
 
 Batch = TypeVar("Batch")
@@ -94,6 +95,7 @@ async def in_order(
 
 def _start(initializer: Callable[[], None], parent: int) -> None:
     die_with_parent(parent)
+    keep_budget_alarm()
     initializer()
 
 

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from herald.core.ports import Store
+from herald.core.reader import ReaderService
 from herald.core.records import SyncReport
 from herald.indexing.sync import sync
 from tests.conftest import WritePost
@@ -154,3 +155,18 @@ async def test_a_folder_moved_into_a_subfolder_keeps_every_post(
     assert report.held_back == [] and len(report.added) == len(report.removed) == 6
     assert {i: await id_of(store, f"post-{i}") for i in range(6)} == before
     assert await announced(store) == []
+
+
+async def test_a_pending_push_of_a_removed_post_is_not_sent(
+    store: Store, content_dir: Path, write_post: WritePost
+) -> None:
+    await subscribed_archive(store, content_dir, write_post)
+    path = write_post("new.md", "news", title="New", date="2025-01-02")
+    await run_sync(store, content_dir)  # planned, not yet delivered
+    new_id = await id_of(store, "new")
+    assert new_id is not None
+    path.unlink()
+    await run_sync(store, content_dir)
+    reader = ReaderService(store, clock=lambda: NOW)
+    assert await reader.announcement(new_id, lang="en") is None  # the dispatcher skips it
+    assert await store.posts.get(new_id, now=NOW) is None

@@ -12,13 +12,22 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    Strict,
+    ValidationError,
+    field_validator,
+)
 
 from herald.adapters import PlatformSettings, platforms
 from herald.core.i18n import DEFAULT_LANGUAGE, Language
-from herald.limits import EXCERPT_CHARS, MAX_PAGE_SIZE
+from herald.limits import EXCERPT_CHARS, MAX_PAGE_SIZE, MAX_REMOVAL_SHARE
 
 CONFIG_ENV = "HERALD_CONFIG"
 DEFAULT_CONFIG_FILE = "herald.toml"
@@ -29,16 +38,25 @@ class ConfigError(Exception):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict: TOML already gives real types, so `page_size = "5"` or `enabled = "yes"` is a
+    # mistake to point out, not a value to coerce (`true` is not a page size).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+FilePath = Annotated[Path, Strict(False)]
+"""A path is written as a TOML string: the one conversion strict mode must allow."""
 
 
 class ContentConfig(_Section):
-    dir: Path = Path("content")
+    dir: FilePath = Path("content")
     excerpt_chars: int = Field(EXCERPT_CHARS, ge=40, le=2000)
+    max_removal_share: float = Field(MAX_REMOVAL_SHARE, ge=0, le=1)
+    """A sync that would remove more than this share of the posts at once (or all of
+    them) waits for the folder to settle before removing them."""
 
 
 class StoreConfig(_Section):
-    path: Path = Path("herald.db")
+    path: FilePath = Path("herald.db")
 
 
 class BotConfig(_Section):
@@ -47,15 +65,28 @@ class BotConfig(_Section):
     timezone: str = "Asia/Shanghai"
     """Dates on cards are shown in this zone; stored times are always UTC."""
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        """Checked once here: the service would otherwise die on its first card."""
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(
+                f"unknown time zone {name[:60]!r}; use an IANA name such as "
+                '"Asia/Shanghai", "Europe/Berlin" or "UTC"'
+            ) from None
+        return name
+
 
 class PushConfig(_Section):
     enabled: bool = True
     notify_on_update: bool = False
     """Announce an already published post again when its file changes."""
-    max_attempts: int = Field(8, ge=1)
+    max_attempts: int = Field(8, ge=1, le=100)
     concurrency: int = Field(16, ge=1, le=512)
     """Deliveries in flight at once per platform: also the most a crash can repeat."""
-    retry_base_seconds: float = Field(2.0, gt=0)
+    retry_base_seconds: float = Field(2.0, gt=0, le=600)
     """First backoff after a 5xx or timeout; doubles per attempt, capped at 10 minutes."""
 
 
@@ -147,8 +178,12 @@ def _rebase(path: Path, base: Path) -> Path:
 
 def _read_toml(source: Path) -> dict[str, Any]:
     try:
-        with source.open("rb") as handle:
-            return tomllib.load(handle)
+        data = source.read_bytes()
+        # A BOM (Windows editors) is tolerated; anything else that is not UTF-8 is named.
+        return tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{source}: not UTF-8 text (line {line}); save it as UTF-8") from None
     except FileNotFoundError:
         raise ConfigError(f"{source}: config file not found") from None
     except IsADirectoryError:
@@ -169,7 +204,7 @@ def _describe(exc: ValidationError, source: Path | None, *, section: str | None 
         where = f"[{location[0]}] {'.'.join(location[1:])}"
     else:
         where = location[0] if location else "(top level)"
-    message = error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = "unknown key"
     more = len(exc.errors()) - 1

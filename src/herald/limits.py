@@ -49,3 +49,31 @@ MAX_POST_BYTES: Final = 2 * 1024 * 1024
 """A file larger than this is reported, not read."""
 MAX_QUERY_CHARS: Final = 200
 MAX_TAG_CHARS: Final = 100
+
+# -- group C (issue 14): bounded inputs, connecting at start --------------------------------
+MAX_TAGS_PER_SUBSCRIPTION: Final = 20
+"""Tags one chat's subscription may filter on; a `/subscribe` beyond it stores nothing."""
+CONNECT_RETRY_FIRST_SECONDS: Final = 1.0
+"""A platform unreachable at start is tried again after this, doubling each attempt…"""
+CONNECT_RETRY_MAX_SECONDS: Final = 60.0
+"""…up to this; the rest of the service runs meanwhile."""
+NOT_CONNECTED_RETRY_SECONDS: Final = 5.0
+"""A push to a platform that is not connected yet waits this long (not counted as a failure)."""
+ECHOED_COMMAND_CHARS: Final = 40
+"""An unknown command is quoted back ("Unknown command /…") cut to this many characters."""
+
+# -- group B (issue 14): bounded work, mass removals -------------------------------------
+PARSE_BUDGET_SECONDS: Final = 2.0
+"""Time one post's parse and render may take, plus PARSE_BUDGET_SECONDS_PER_MB of its size;
+over it, the post is served as plain text.  Real posts parse at ~2 s/MB on one core (the
+largest of the ICLR corpus, 93 KB, in 0.18 s); 300 KB of `[` took 10 s."""
+PARSE_BUDGET_SECONDS_PER_MB: Final = 4.0
+PARSE_DEADLINE_GRACE_SECONDS: Final = 2.0
+"""A worker that has not answered this long after its call's budget is stuck where no
+budget reaches (C code): it is killed and replaced."""
+PARSE_WORKERS: Final = 2
+"""Worker processes that parse for the service (articles, cards rendered on the spot)."""
+MAX_REMOVAL_SHARE: Final = 0.5
+"""A sync that would remove more than this share of the stored posts at once (or all of
+them) waits for the folder to settle: an emptied folder is more often a checkout, a mount
+or an rsync in progress than an author deleting half the blog."""

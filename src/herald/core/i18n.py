@@ -150,6 +150,21 @@ _MESSAGES: dict[str, dict[Language, str]] = {
     "usage.language": {"zh": "<zh|en>", "en": "<zh|en>"},
     "language.zh": {"zh": "中文", "en": "Chinese"},
     "language.en": {"zh": "英文", "en": "English"},
+    # group C (issue 14): bounded subscriptions.
+    "subscribe.too_many_tags": {
+        "zh": "一个订阅最多 {limit} 个标签（这样会有 {count} 个），没有做任何修改。",
+        "en": "A subscription can have at most {limit} tags (that would make {count}); "
+        "nothing was changed.",
+    },
+    "subscribe.tag_too_long": {
+        "zh": "标签太长了（最多 {limit} 个字符），没有做任何修改。",
+        "en": "That tag is too long (at most {limit} characters); nothing was changed.",
+    },
+    # group A (issue 14): a command that writes while the store refuses writes.
+    "store.unavailable": {
+        "zh": "暂时没法保存，请过一分钟再试。",
+        "en": "I can't save that right now; please try again in a minute.",
+    },
 }
 
 

@@ -138,14 +138,29 @@ class Outbox(Protocol):
 
 
 class IndexSession(Protocol):
-    """One sync's writes, applied together or not at all."""
+    """One sync's writes, applied together or not at all.
 
-    async def remove(self, paths: Sequence[str]) -> None:
-        """Files that are gone: their posts stop being served."""
+    Removal is not forgetting: a removed post is kept as a tombstone (never served,
+    listed, searched or announced), and a file that comes back with its path, or with its
+    slug under another path, gets the same post back — its id, and no second announcement.
+    """
+
+    async def release(self, paths: Sequence[str]) -> None:
+        """Files that are gone, before the writes: their slugs are free for this session's
+        files, and a file that takes one is that post moved (it keeps its id)."""
         ...
 
     async def write(self, batch: Sequence[Prepared]) -> None:
         """Parsed files, in path order (which decides who keeps a contested slug)."""
+        ...
+
+    async def unclaimed(self) -> tuple[list[str], int]:
+        """After the writes: the released paths whose posts are still served (nothing took
+        them), and how many posts were stored before this session."""
+        ...
+
+    async def remove(self, paths: Sequence[str]) -> None:
+        """Released paths whose posts stop being served (they become tombstones)."""
         ...
 
     async def publish(self, *, notify_on_update: bool) -> list[int]:
@@ -183,6 +198,10 @@ class ContentIndex(Protocol):
 
     async def failures(self) -> dict[str, str]:
         """Every file that cannot be served, with its reason."""
+        ...
+
+    async def warnings(self) -> dict[str, str]:
+        """Every post served as plain text (its render was over budget), with the reason."""
         ...
 
     async def publish_due(self, *, now: float | None = None) -> list[int]:

@@ -11,12 +11,11 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from herald.content.document import Document
-from herald.content.markdown import parse_markdown
+from herald.content.parse_pool import article_document
 from herald.core.actions import (
     Action,
     Feed,
@@ -34,13 +33,15 @@ from herald.core.media import local_images
 from herald.core.paging import navigation
 from herald.core.ports import Store
 from herald.core.records import PostRecord, PostSummary, Slice
+from herald.core.subscription_bounds import refusal, wanted_tags
 from herald.core.views import ArticleView, Button, Card, FeedPage, Notice, Reply, TagList
 from herald.limits import MAX_QUERY_CHARS, MAX_TAG_CHARS
 
 
-@lru_cache(maxsize=64)
-def _parsed(body: str) -> Document:
-    return parse_markdown(body)
+async def _parsed(body: str, path: str) -> Document:
+    """Parsed in a worker within a time budget, never on the event loop: one hostile post
+    must not stall every reader (`herald.content.parse_pool`); cached there."""
+    return await article_document(body, path)
 
 
 class ReaderService:
@@ -195,13 +196,13 @@ class ReaderService:
         record = await self.posts.by_slug(ref, now=self._now())
         if record is None:
             return Notice(t(lang, "read.not_found", ref=ref[:80]), is_error=True)
-        return self._article(record, lang, context)
+        return await self._article(record, lang, context)
 
     async def open_post(self, post_id: int, *, lang: str, context: Feed | None = None) -> Reply:
         record = await self.posts.get(post_id, now=self._now())
         if record is None:
             return Notice(t(lang, "action.gone"), is_error=True)
-        return self._article(record, lang, context)
+        return await self._article(record, lang, context)
 
     async def _nth(self, number: int, context: Feed, lang: str) -> Reply:
         resolved = await self._resolve(context, lang)
@@ -214,10 +215,10 @@ class ReaderService:
             return Notice(t(lang, "read.number_out_of_range", number=number, total=total))
         return await self.open_post(found.items[0].id, lang=lang, context=context)
 
-    def _article(self, record: PostRecord, lang: str, context: Feed | None) -> ArticleView:
+    async def _article(self, record: PostRecord, lang: str, context: Feed | None) -> ArticleView:
         summary = record.summary
         back_to = context or ShowLatest(1)
-        document = _parsed(record.body)
+        document = await _parsed(record.body, record.path)
         images = local_images(self.content_dir, record.path, document) if self.content_dir else ()
         return ArticleView(
             post_id=summary.id,
@@ -273,7 +274,12 @@ class ReaderService:
     async def subscribe(
         self, platform: str, chat_id: str, tags: tuple[str, ...] = (), *, lang: str
     ) -> Notice:
-        tags = tuple(tag.lstrip("#") for tag in tags if tag.lstrip("#"))
+        tags = wanted_tags(tags)
+        current = await self.subscriptions.get(platform, chat_id) if tags else None
+        kept = current.tags if current is not None and current.active else ()
+        refused = refusal(kept, tags, lang)
+        if refused is not None:  # bounded: nothing is stored
+            return refused
         subscription = await self.subscriptions.subscribe(platform, chat_id, tags, lang)
         if subscription.tags:
             return Notice(t(lang, "subscribe.tags", tags=", ".join(subscription.tags)))

@@ -100,6 +100,8 @@ class Prepared:
     error: str | None = None
     unchanged: bool = False
     """The content hash matched the stored one: only size/mtime need refreshing."""
+    warning: str | None = None
+    """Served, but as plain text: its render took longer than its budget."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,12 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     """Every file that currently cannot be served, with its reason (not only new failures)."""
+    held_back: list[str] = field(default_factory=list)
+    """Files gone from the folder whose posts are still served: too many went at once
+    (`herald.indexing.sync`), so their removal waits for a sync that allows it."""
+    warnings: dict[str, str] = field(default_factory=dict)
+    """Every post currently served as plain text, with the reason (its render was over
+    budget)."""
     unchanged: int = 0
     parsed: int = 0
     published: list[int] = field(default_factory=list)

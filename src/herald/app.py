@@ -1,6 +1,6 @@
 """The composition root: the one place that builds Herald and starts it.
 
-`open_services` opens the store and builds the reader service (enough for `herald sync`,
+`open_app` opens the store and builds the reader service (enough for `herald sync`,
 `check` and `outbox`); `run_service` adds every enabled platform adapter, the watcher,
 the scheduler, the push dispatcher and the excerpt pass, in one task group, and stops
 them all cleanly on SIGINT/SIGTERM or when the console's input ends.  Everything is passed

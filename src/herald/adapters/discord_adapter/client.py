@@ -38,6 +38,8 @@ from .wire import send_arguments
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[Any]
+_NETWORK_ERRORS = (aiohttp.ClientError, OSError, asyncio.TimeoutError)
+"""Failures of the connection to Discord, not of Herald: logged as one line."""
 
 
 def configure_endpoints(api_base: str, gateway_url: str | None) -> None:
@@ -177,16 +179,19 @@ class HeraldDiscord(discord.Client):
     async def _on_command_error(
         self, interaction: Interaction, error: app_commands.AppCommandError
     ) -> None:
-        log.error(
-            "error in /%s", interaction.command.name if interaction.command else "?", exc_info=error
-        )
+        name = interaction.command.name if interaction.command else "?"
+        cause = getattr(error, "original", error)
+        if isinstance(cause, _NETWORK_ERRORS):  # Discord out of reach: expected, one line
+            log.warning("could not answer /%s: %s: %s", name, type(cause).__name__, cause)
+            return
+        log.error("error in /%s", name, exc_info=error)
         text = t(await self.language(interaction), "error.internal")
         try:
             if interaction.response.is_done():
                 await interaction.followup.send(text, ephemeral=True)
             else:
                 await interaction.response.send_message(text, ephemeral=True)
-        except discord.HTTPException:
+        except (discord.HTTPException, *_NETWORK_ERRORS):
             log.warning("could not tell the user about the error")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from telegram import Chat as TelegramChat
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from herald.adapters import Services
@@ -179,6 +179,11 @@ class TelegramHandlers:
         error = context.error
         if isinstance(error, Forbidden):
             log.info("cannot write to a chat: %s", error)
+            return
+        if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+            # Telegram out of reach (timeouts, resets): expected, one line, nothing to apologise
+            # with — the apology would not get through either.
+            log.warning("could not answer an update: %s: %s", type(error).__name__, error)
             return
         log.error("error while handling an update", exc_info=error)
         if isinstance(update, Update) and update.effective_chat is not None:

@@ -181,11 +181,11 @@ class TelegramHandlers:
             log.info("cannot write to a chat: %s", error)
             return
         if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-            # Telegram out of reach (timeouts, resets): expected, one line, nothing to apologise
-            # with — the apology would not get through either.
+            # Telegram out of reach or failing (timeouts, resets, 5xx): expected, one line;
+            # the apology below may still get through.
             log.warning("could not answer an update: %s: %s", type(error).__name__, error)
-            return
-        log.error("error while handling an update", exc_info=error)
+        else:
+            log.error("error while handling an update", exc_info=error)
         if isinstance(update, Update) and update.effective_chat is not None:
             lang = await self.language(update)
             try:

@@ -11,8 +11,11 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
+import aiosqlite
+
 from herald.core.records import Delivery, OutboxStats
 from herald.store.sqlite.database import Database
+from herald.store.sqlite.subscriptions import options_from_row
 
 
 @dataclass(slots=True)
@@ -21,6 +24,21 @@ class _SentMarks:
 
     rows: list[tuple[float, int]] = field(default_factory=list)
     written: asyncio.Future[None] | None = None
+
+
+def _delivery(row: aiosqlite.Row) -> Delivery:
+    """A claimed entry with where and how its subscription wants it sent, as they are at
+    the claim: options changed after it was planned apply to it too."""
+    return Delivery(
+        id=row["id"],
+        post_id=row["post_id"],
+        subscription_id=row["subscription_id"],
+        chat_id=row["chat_id"],
+        language=row["language"],
+        attempts=row["attempts"],
+        topic=row["topic"] or None,
+        options=options_from_row(row),
+    )
 
 
 class SqliteOutbox:
@@ -44,7 +62,8 @@ class SqliteOutbox:
         moment = time.time() if now is None else now
         async with self._database.transaction() as db:
             async with db.execute(
-                "SELECT o.id, o.post_id, o.subscription_id, s.chat_id, s.language, o.attempts "
+                "SELECT o.id, o.post_id, o.subscription_id, s.chat_id, s.language, o.attempts, "
+                "s.topic, s.silent, s.send_mode, s.link_preview "
                 "FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id "
                 "WHERE o.state = 'pending' AND o.not_before <= ? AND s.platform = ? "
                 "AND s.active = 1 ORDER BY o.not_before, o.id LIMIT ?",
@@ -55,7 +74,7 @@ class SqliteOutbox:
                 "UPDATE outbox SET state = 'sending', claimed_at = ? WHERE id = ?",
                 [(moment, row[0]) for row in rows],
             )
-        return [Delivery(*row) for row in rows]
+        return [_delivery(row) for row in rows]
 
     async def next_due(self, platform: str) -> float | None:
         async with self._db.execute(

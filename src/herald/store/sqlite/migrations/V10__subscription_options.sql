@@ -1,7 +1,7 @@
 -- A subscription belongs to a chat *or one topic of it* (a Telegram forum topic,
 -- `message_thread_id`; '' is the chat itself), so the key becomes (platform, chat, topic),
 -- and it carries how its pushes are sent: silently or not, as a card, the whole article or
--- the title only, with or without a link preview.
+-- the title only, with or without a link preview (the defaults are what Herald did before).
 --
 -- SQLite cannot change a UNIQUE constraint, so the table is rebuilt. Dropping a parent
 -- table would delete its rows first and cascade into the outbox, so the old table is
@@ -20,7 +20,7 @@ CREATE TABLE subscriptions (
     created_at   INTEGER NOT NULL,
     silent       INTEGER NOT NULL DEFAULT 0,
     send_mode    TEXT NOT NULL DEFAULT 'card' CHECK (send_mode IN ('card', 'article', 'title')),
-    link_preview INTEGER NOT NULL DEFAULT 1,
+    link_preview INTEGER NOT NULL DEFAULT 0,
     UNIQUE (platform, chat_id, topic)
 );
 INSERT INTO subscriptions (id, platform, chat_id, tags, language, active, created_at)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from herald.core.views import Card
+from herald.core.records import Delivery
+from herald.core.views import Announcement
 from herald.push.pacing import Pacer
 
 
@@ -21,6 +22,9 @@ class Messenger(Protocol):
         """Whether the chat is a group (slower per-chat limit on some platforms)."""
         ...
 
-    async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
-        """Deliver one `INCOMING TRANSMISSION` card; raise a DeliveryError on failure."""
+    async def send(self, delivery: Delivery, post: Announcement) -> None:
+        """Deliver one post to the delivery's chat (in its topic, if it has one) as its
+        `options` ask: silently or not; as the card, the article or its title; with or
+        without a link preview.  Exactly one message, so a delivery is one send of the
+        budget and is never half-sent; raise a DeliveryError on failure."""
         ...

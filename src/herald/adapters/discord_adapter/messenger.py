@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import discord
 
-from herald.core.views import Card
+from herald.core.records import Delivery
+from herald.core.views import Announcement
 from herald.limits import NOT_CONNECTED_RETRY_SECONDS
 from herald.push.errors import PermanentFailure, RetryAfter, TemporaryFailure
 from herald.push.pacing import Pacer
-from herald.render.discord_replies import announcement_message
+from herald.render.discord_push import push_message, suppresses_previews
+from herald.render.previews import first_web_link
 
 from .wire import send_arguments
 
@@ -27,13 +29,22 @@ class DiscordMessenger:
     def is_group(self, chat_id: str) -> bool:
         return False  # Discord paces per channel, the same for every channel
 
-    async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
+    async def send(self, delivery: Delivery, post: Announcement) -> None:
+        """One message in the channel (a thread is a channel of its own), as its options
+        ask: silent is Discord's suppressed notifications (`@silent`)."""
         if not self.client.is_ready():
             # Still connecting (or reconnecting): not the channel's fault, so not counted.
             raise RetryAfter(NOT_CONNECTED_RETRY_SECONDS, "discord: not connected yet")
-        channel = self.client.get_partial_messageable(int(chat_id))
+        options = delivery.options
+        preview = first_web_link(post.article.document) if post.article else None
+        message = push_message(post, options, preview=preview)
+        channel = self.client.get_partial_messageable(int(delivery.chat_id))
         try:
-            await channel.send(**send_arguments(announcement_message(card, lang=lang)))
+            await channel.send(
+                **send_arguments(message),
+                silent=options.silent,
+                suppress_embeds=suppresses_previews(message, options),
+            )
         except (discord.Forbidden, discord.NotFound) as exc:
             raise PermanentFailure(f"{exc.status} {exc.text}") from None
         except discord.HTTPException as exc:

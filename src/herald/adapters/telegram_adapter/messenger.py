@@ -12,11 +12,13 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from telegram.error import RetryAfter as TelegramRetryAfter
 
-from herald.core.views import Card
+from herald.core.records import Delivery
+from herald.core.views import Announcement
 from herald.limits import NOT_CONNECTED_RETRY_SECONDS
 from herald.push.errors import PermanentFailure, RetryAfter, TemporaryFailure
 from herald.push.pacing import Pacer
-from herald.render.telegram_replies import announcement_message
+from herald.render.previews import first_web_link
+from herald.render.telegram_push import push_message
 
 from .ratelimit import retry_seconds
 from .wire import send
@@ -29,6 +31,8 @@ _GONE = (
     "have no rights to send",
     "not enough rights",
     "chat_write_forbidden",
+    "message thread not found",  # the forum topic was deleted
+    "topic_deleted",
 )
 
 
@@ -44,12 +48,31 @@ class TelegramMessenger:
     def is_group(self, chat_id: str) -> bool:
         return chat_id.startswith("-")
 
-    async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
+    @property
+    def bot_username(self) -> str | None:
+        """For tag links; known once the bot has asked Telegram who it is."""
+        try:
+            return self.bot.username
+        except RuntimeError:  # not initialised yet
+            return None
+
+    async def send(self, delivery: Delivery, post: Announcement) -> None:
+        """One message in the subscription's chat or forum topic, as its options ask."""
         if self.connected is not None and not self.connected.is_set():
             # Not the chat's fault, so not counted as a failed attempt: wait and see.
             raise RetryAfter(NOT_CONNECTED_RETRY_SECONDS, "telegram: not connected yet")
+        options = delivery.options
+        message = push_message(post, options.mode, bot_username=self.bot_username)
+        preview = first_web_link(post.article.document) if post.article else None
         try:
-            await send(self.bot, int(chat_id), announcement_message(card, lang=lang))
+            await send(
+                self.bot,
+                int(delivery.chat_id),
+                message,
+                thread_id=int(delivery.topic) if delivery.topic else None,
+                silent=options.silent,
+                preview_url=preview if options.link_preview else None,
+            )
         except TelegramRetryAfter as exc:
             raise RetryAfter(retry_seconds(exc)) from None
         except Forbidden as exc:

@@ -1,9 +1,12 @@
 """One reader at a terminal: a line in → a core call → text out.
 
 Works interactively and piped (`printf '/latest\n/read 3\n' | herald console`).  The
-commands are the registry's; `n` / `p` turn the page of the list on screen, a bare
-number opens that card, `/quit` (or the end of the input: Ctrl-D) leaves, and so does
-Ctrl-C, at once, even while waiting for a line.
+commands are the registry's; `n` / `p` turn what is on screen (the parts of a long
+article, else the pages of the list) and say so at either end, `all` prints the whole
+of a long article, a bare number opens that card, `/quit` (or the end of the input:
+Ctrl-D) leaves, and so does Ctrl-C, at once, even while waiting for a line.  The
+`INCOMING TRANSMISSION` banner is shown once a session: with the welcome, or above the
+first feed when there was none (piped input).
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ from typing import TextIO
 
 from herald.adapters import Services
 from herald.adapters.console.lines import LineReader
-from herald.core.actions import Feed, ShowLatest
+from herald.core.actions import Feed, ReadAll, ReadPart, ShowLatest
 from herald.core.commands import BY_NAME, Chat, Request, execute
 from herald.core.i18n import Language, parse_language, t
+from herald.core.pager import back_feed, is_paged, part_on_screen
 from herald.core.reader import ReaderService
-from herald.core.views import Card, FeedPage, Notice, Reply
+from herald.core.records import Delivery
+from herald.core.views import Announcement, ArticleView, FeedPage, Notice, Reply
 from herald.limits import ECHOED_COMMAND_CHARS
 from herald.push.pacing import ChatLimits, Pacer
-from herald.render.console_replies import announcement_text, reply_text
+from herald.render.console_push import push_text
+from herald.render.console_replies import article_parts, reply_text
 from herald.render.split import cut_point
 
 PLATFORM = "console"
@@ -32,16 +38,25 @@ CHAT = Chat(PLATFORM, "local", user_id="local", private=True)
 _QUIT = frozenset({"/quit", "/exit", "quit", "exit"})
 _NEXT = frozenset({"n", "next"})
 _PREVIOUS = frozenset({"p", "prev"})
+_ALL = frozenset({"all"})
 
 
 class ConsoleSession:
-    """Remembers the list on screen, so `n`/`p` page through it."""
+    """Remembers what is on screen, so `n`/`p` turn it: a long article's parts, else the
+    list's pages."""
 
     def __init__(self, reader: ReaderService, *, lang: Language, out: TextIO = sys.stdout):
         self.reader = reader
         self.lang: Language = lang
         self.out = out
         self.shown: Feed = ShowLatest(1)
+        """The list `n`/`p` page through and a bare number counts in."""
+        self.pages: int | None = None
+        """How many pages that list had when shown (None: not shown yet)."""
+        self.pager: ReadPart | None = None
+        """The part of a long article on screen, if one is."""
+        self.parts = 0
+        self.banner_due = True
 
     def say(self, text: str) -> None:
         self.out.write(text.rstrip("\n") + "\n\n")
@@ -57,10 +72,22 @@ class ConsoleSession:
         if name in _QUIT:
             return False
         reply = await self._answer(name, argument.strip())
-        if isinstance(reply, FeedPage):
-            self.shown = reply.current
-        self.say(reply_text(reply, lang=self.lang))
+        banner = self.banner_due and isinstance(reply, FeedPage)
+        self._on_screen(reply)
+        self.say(reply_text(reply, lang=self.lang, banner=banner))
         return True
+
+    def _on_screen(self, reply: Reply) -> None:
+        if isinstance(reply, FeedPage):
+            self.shown, self.pages, self.pager = reply.current, reply.pages, None
+            self.banner_due = False
+        elif isinstance(reply, ArticleView):
+            self.parts = len(article_parts(reply))
+            paged = is_paged(reply, self.parts)
+            part = part_on_screen(reply, self.parts)
+            self.pager = ReadPart(reply.post_id, part, back_feed(reply)) if paged else None
+        elif reply.heading is not None:  # the welcome (/start) carries the banner
+            self.banner_due = False
 
     async def _answer(self, name: str, argument: str) -> Reply:
         command = BY_NAME.get(name.removeprefix("/")) if name.startswith("/") else None
@@ -74,15 +101,34 @@ class ConsoleSession:
                 reply = replace(reply, text=f"{reply.text}\n{t(self.lang, 'console.hints')}")
             return reply
         if name in _NEXT or name in _PREVIOUS:
-            step = 1 if name in _NEXT else -1
-            return await self.reader.feed(
-                replace(self.shown, page=max(1, self.shown.page + step)), lang=self.lang
-            )
+            return await self._turn(1 if name in _NEXT else -1)
+        if name in _ALL and self.pager is not None:
+            whole = ReadAll(self.pager.post_id, self.pager.back)
+            return await self.reader.act(whole, lang=self.lang) or Notice("")
         if name.isdigit():
             return await self.reader.article(name, lang=self.lang, context=self.shown)
         cut = cut_point(name, ECHOED_COMMAND_CHARS)
         shown = name if cut == len(name) else name[:cut] + "…"
         return Notice(t(self.lang, "unknown.command", command=shown))
+
+    async def _turn(self, step: int) -> Reply:
+        """The next or previous part of the article on screen, else page of the list; at
+        either end, a sentence saying so instead of the same text again."""
+        if self.pager is not None:
+            part = self.pager.part + step
+            if part < 1 or part > self.parts:
+                return Notice(
+                    t(self.lang, "console.first_part" if part < 1 else "console.last_part")
+                )
+            return await self.reader.act(replace(self.pager, part=part), lang=self.lang) or Notice(
+                ""
+            )
+        page = self.shown.page + step
+        if page < 1:
+            return Notice(t(self.lang, "console.first_page"))
+        if self.pages is not None and page > self.pages:
+            return Notice(t(self.lang, "console.last_page"))
+        return await self.reader.feed(replace(self.shown, page=page), lang=self.lang)
 
 
 async def run_console(
@@ -100,7 +146,10 @@ async def run_console(
     stop = stop or asyncio.Event()
     interactive = stdin.isatty()
     if interactive:
-        session.say(f"{t(lang, 'banner')}\n\n{t(lang, 'welcome')}\n(/quit)")
+        session.say(
+            f"{t(lang, 'banner')}\n\n{t(lang, 'welcome')}\n({t(lang, 'console.quit_hint')})"
+        )
+        session.banner_due = False
     while True:
         if interactive:
             out.write("herald> ")
@@ -140,8 +189,8 @@ class ConsoleMessenger:
     def is_group(self, chat_id: str) -> bool:
         return False
 
-    async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
-        self.out.write("\n" + announcement_text(card, lang=lang) + "\n\n")
+    async def send(self, delivery: Delivery, post: Announcement) -> None:
+        self.out.write("\n" + push_text(post, delivery.options.mode) + "\n\n")
         self.out.flush()
 
 

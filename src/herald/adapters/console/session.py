@@ -23,7 +23,7 @@ from herald.adapters.console.lines import LineReader
 from herald.core.actions import Feed, ReadAll, ReadPart, ShowLatest
 from herald.core.commands import BY_NAME, Chat, Request, execute
 from herald.core.i18n import Language, parse_language, t
-from herald.core.pager import back_feed, is_paged, part_on_screen
+from herald.core.pager import act_on_article, back_feed, is_paged, part_on_screen
 from herald.core.reader import ReaderService
 from herald.core.records import Delivery
 from herald.core.views import Announcement, ArticleView, FeedPage, Notice, Reply
@@ -104,7 +104,7 @@ class ConsoleSession:
             return await self._turn(1 if name in _NEXT else -1)
         if name in _ALL and self.pager is not None:
             whole = ReadAll(self.pager.post_id, self.pager.back)
-            return await self.reader.act(whole, lang=self.lang) or Notice("")
+            return await act_on_article(self.reader, whole, lang=self.lang)
         if name.isdigit():
             return await self.reader.article(name, lang=self.lang, context=self.shown)
         cut = cut_point(name, ECHOED_COMMAND_CHARS)
@@ -120,9 +120,7 @@ class ConsoleSession:
                 return Notice(
                     t(self.lang, "console.first_part" if part < 1 else "console.last_part")
                 )
-            return await self.reader.act(replace(self.pager, part=part), lang=self.lang) or Notice(
-                ""
-            )
+            return await act_on_article(self.reader, replace(self.pager, part=part), lang=self.lang)
         page = self.shown.page + step
         if page < 1:
             return Notice(t(self.lang, "console.first_page"))

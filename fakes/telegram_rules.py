@@ -7,6 +7,7 @@ whatever our code believes.
 from __future__ import annotations
 
 import html
+from collections import defaultdict, deque
 from html.parser import HTMLParser
 
 ALLOWED = {
@@ -147,3 +148,56 @@ def check_keyboard(markup: object) -> str | None:
             ):
                 return "Bad Request: BUTTON_URL_INVALID"
     return None
+
+
+class FloodControl:
+    """Telegram's flood limits as its Bot FAQ describes them, counted at receipt.
+
+    Overall, at most `per_second` messages in any one-second window.  Per chat, a bucket of
+    `chat_burst` messages ("short bursts that go over this limit"), refilled at one a
+    second in private chats and `group_per_minute` a minute in groups; groups also never
+    get more than `group_per_minute` messages in any minute.
+    """
+
+    def __init__(
+        self, *, per_second: int = 30, chat_burst: int = 4, group_per_minute: int = 20
+    ) -> None:
+        self.per_second = per_second
+        self.chat_burst = chat_burst
+        self.group_per_minute = group_per_minute
+        self._last_second: deque[float] = deque()
+        self._buckets: dict[int, tuple[float, float]] = {}
+        """chat → (tokens, when they were counted)"""
+        self._last_minute: dict[int, deque[float]] = defaultdict(deque)
+
+    def _refill(self, chat_id: int) -> float:
+        return self.group_per_minute / 60 if chat_id < 0 else 1.0
+
+    def wait(self, chat_id: int, now: float) -> float:
+        """Seconds until a message to this chat would be accepted (0: now)."""
+        second, waits = self._last_second, [0.0]
+        while second and now - second[0] >= 1.0:
+            second.popleft()
+        if len(second) >= self.per_second:
+            waits.append(second[0] + 1.0 - now)
+        tokens = self._tokens(chat_id, now)
+        if tokens < 1:
+            waits.append((1 - tokens) / self._refill(chat_id))
+        if chat_id < 0:
+            minute = self._last_minute[chat_id]
+            while minute and now - minute[0] >= 60.0:
+                minute.popleft()
+            if len(minute) >= self.group_per_minute:
+                waits.append(minute[0] + 60.0 - now)
+        return max(waits)
+
+    def count(self, chat_id: int, now: float) -> None:
+        """The message was accepted: it uses the window and a token of the chat's bucket."""
+        self._last_second.append(now)
+        self._buckets[chat_id] = (self._tokens(chat_id, now) - 1, now)
+        if chat_id < 0:
+            self._last_minute[chat_id].append(now)
+
+    def _tokens(self, chat_id: int, now: float) -> float:
+        tokens, counted = self._buckets.get(chat_id, (float(self.chat_burst), now))
+        return min(float(self.chat_burst), tokens + (now - counted) * self._refill(chat_id))

@@ -1,74 +1,241 @@
-"""Pacing sends to stay under a platform's limits without ever being told "429".
+"""One send budget per bot token: replies to people first, pushes with what is left.
 
-One `Pacer` per bot token, shared by everything that sends with it: the adapter's replies
-and the push dispatcher.  Leaky buckets with a capacity of one message: a bucket of
-capacity N would let N messages out at once and then N more within the same second, i.e.
-twice the limit in a sliding window.  One slot per 1/rate seconds, with a small safety
-margin for clock jitter, keeps every one-second (or one-minute) window under the limit
-while reaching ~98 % of it.  A 429 pauses the whole budget for as long as the platform
-asked.
+Telegram counts every message a bot sends against one budget per token (about 30 a second
+overall, about one a second in a private chat with short bursts allowed, 20 a minute in a
+group), whoever in the bot sends it.  `Pacer` is that budget, shared by the adapter's
+replies (python-telegram-bot's rate limiter) and the push dispatcher:
+
+- **Overall**, no sliding window ever holds more than the limit as the platform counts
+  (a `Window` over answer times, see `send_windows.py`), and sends are spread one per
+  1/limit seconds, so a reply never finds a burst queued ahead of it.  A token bucket of
+  capacity N would let 2N through in one window.
+- **Per chat**, a bucket (`ChatBudget`): `chat_burst` messages at once, then the chat's
+  sustained rate; one message in flight per chat, so a chat's messages keep their order.
+- **Priority**: a reply (`reply_slot`) takes the next overall slot before any waiting push
+  (`push_slot`); within each kind, first come first served; a chat with no token left
+  waits without holding up anyone else.
+- **429**: `pause` stops every send until the platform's `retry_after` has passed (a pause
+  extended meanwhile is honoured); whoever hears the 429 calls it.
+
+One task per budget hands out the slots while anyone waits; with nobody waiting a free
+slot is taken at once, without a task switch or an allocation beyond the slot itself.
+Time comes from an injected `Clock`, so tests run on virtual time.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+import math
+from collections import deque
 from dataclasses import dataclass
+from types import TracebackType
 
-from aiolimiter import AsyncLimiter
+from herald.push.send_windows import MONOTONIC, ChatBudget, Clock, Window
 
-SAFETY = 0.98
 _MAX_TRACKED_CHATS = 4096
+"""Beyond this many chats, those whose buckets are full again are forgotten."""
 
 
 @dataclass(frozen=True, slots=True)
 class ChatLimits:
-    """Sending rates a platform allows; `per_group_per_minute` applies to group chats."""
+    """Sending rates a platform allows; `per_group_per_minute` applies to group chats,
+    `chat_burst` messages may leave at once in a chat that has been quiet."""
 
     per_second: float
     per_chat_per_second: float
     per_group_per_minute: float | None = None
+    chat_burst: int = 1
 
 
-def _spaced(per_second: float) -> AsyncLimiter:
-    return AsyncLimiter(max_rate=1, time_period=1 / (per_second * SAFETY))
+class Slot:
+    """One message's turn, taken with `async with`.  The exit records when the platform
+    answered, which is when the windows start counting the message down."""
+
+    __slots__ = (
+        "_chat",
+        "_chat_index",
+        "_future",
+        "_pacer",
+        "_reply",
+        "_sent_index",
+        "_unanswered",
+    )
+
+    def __init__(self, pacer: Pacer, chat: ChatBudget, *, reply: bool) -> None:
+        self._pacer = pacer
+        self._chat = chat
+        self._reply = reply
+        self._future: asyncio.Future[None] | None = None
+        self._sent_index = -1
+        self._chat_index = -1
+        self._unanswered = False
+
+    async def __aenter__(self) -> None:
+        await self._pacer._acquire(self)
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._pacer._release(self)
 
 
 class Pacer:
-    def __init__(self, limits: ChatLimits) -> None:
+    def __init__(self, limits: ChatLimits, *, clock: Clock = MONOTONIC) -> None:
         self.limits = limits
-        self._overall = _spaced(limits.per_second)
-        self._chats: dict[str, AsyncLimiter] = {}
-        self._paused_until = 0.0
+        self.clock = clock
+        self._sent = Window(limits.per_second, 1.0)
+        self._spacing = self._sent.period / self._sent.count
+        self._tolerance = self._spacing / 2
+        """A send may go this early on its spacing: timer lateness is made up, not lost."""
+        self._next = -math.inf
+        self._paused_until = -math.inf
+        self._chats: dict[str, ChatBudget] = {}
+        self._replies: deque[Slot] = deque()
+        self._pushes: deque[Slot] = deque()
+        self._scheduler: asyncio.Task[None] | None = None
+        self._nap: asyncio.Future[None] | None = None
 
-    def _chat(self, chat_id: str, group: bool) -> AsyncLimiter:
-        limiter = self._chats.get(chat_id)
-        if limiter is None:
-            if len(self._chats) > _MAX_TRACKED_CHATS:
-                idle = [key for key, value in self._chats.items() if value.has_capacity()]
-                for key in idle:
-                    del self._chats[key]
-            per_minute = self.limits.per_group_per_minute
-            rate = per_minute / 60 if group and per_minute else self.limits.per_chat_per_second
-            limiter = _spaced(rate)
-            self._chats[chat_id] = limiter
-        return limiter
+    def reply_slot(self, chat_id: str, *, group: bool) -> Slot:
+        """The turn of a message answering a person: before every push that waits."""
+        return Slot(self, self._chat(chat_id, group), reply=True)
+
+    def push_slot(self, chat_id: str, *, group: bool) -> Slot:
+        """The turn of a push: it goes when no reply is waiting for the slot."""
+        return Slot(self, self._chat(chat_id, group), reply=False)
 
     def pause(self, seconds: float) -> None:
         """The platform said "too many requests": nothing leaves for `seconds`."""
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+        self._paused_until = max(self._paused_until, self.clock.now() + seconds)
 
-    @asynccontextmanager
-    async def slot(self, chat_id: str | None, *, group: bool = False) -> AsyncIterator[None]:
-        """Wait for the chat's turn first, then the platform's, so one slow chat blocks no
-        one; a call that names no chat only waits for the platform's."""
-        async with AsyncExitStack() as stack:
-            if chat_id is not None:
-                await stack.enter_async_context(self._chat(chat_id, group))
-            await stack.enter_async_context(self._overall)
-            wait = self._paused_until - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            yield
+    # -- taking and giving back ------------------------------------------------------------
+
+    async def _acquire(self, slot: Slot) -> None:
+        now = self.clock.now()
+        chat = slot._chat
+        if (
+            self._scheduler is None
+            and chat.ready_at() <= now
+            and max(self._paused_until, self._next - self._tolerance, self._sent.free_at()) <= now
+        ):
+            self._grant(slot, now)
+            return
+        loop = asyncio.get_running_loop()
+        future = slot._future = loop.create_future()
+        (self._replies if slot._reply else self._pushes).append(slot)
+        chat.waiting += 1
+        if self._scheduler is None:
+            self._scheduler = loop.create_task(self._schedule())
+        else:
+            self._poke()
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():  # granted as it was cancelled
+                self._release(slot)
+            else:
+                self._withdraw(slot)
+            raise
+
+    def _grant(self, slot: Slot, now: float) -> None:
+        self._next = max(self._next, now) + self._spacing
+        slot._sent_index = self._sent.take()
+        slot._chat_index = slot._chat.take(now)
+        slot._unanswered = True
+
+    def _release(self, slot: Slot) -> None:
+        if slot._unanswered:
+            slot._unanswered = False
+            now = self.clock.now()
+            self._sent.answered(slot._sent_index, now)
+            slot._chat.answered(slot._chat_index, now)
+        self._poke()
+
+    def _withdraw(self, slot: Slot) -> None:
+        queue = self._replies if slot._reply else self._pushes
+        try:
+            queue.remove(slot)
+        except ValueError:
+            return
+        slot._chat.waiting -= 1
+        self._poke()
+
+    # -- handing out slots -----------------------------------------------------------------
+
+    async def _schedule(self) -> None:
+        """Give each free slot to the first waiting reply whose chat may send, else the
+        first such push; sleep until something can change that."""
+        clock = self.clock
+        try:
+            while self._replies or self._pushes:
+                now = clock.now()
+                at = max(self._paused_until, self._next - self._tolerance, self._sent.free_at())
+                if at <= now:
+                    slot, at = self._first_ready(now)
+                    if slot is not None:
+                        self._grant(slot, now)
+                        assert slot._future is not None
+                        slot._future.set_result(None)
+                        continue
+                await self._sleep(at - now)
+        finally:
+            self._scheduler = None
+            for queue in (self._replies, self._pushes):
+                while queue:
+                    slot = queue.popleft()
+                    slot._chat.waiting -= 1
+                    if slot._future is not None:
+                        slot._future.cancel()
+
+    def _first_ready(self, now: float) -> tuple[Slot | None, float]:
+        """The slot to grant now, or None and when the first waiting chat may send."""
+        soonest = math.inf
+        for queue in (self._replies, self._pushes):
+            for index, slot in enumerate(queue):
+                if slot._future is None or slot._future.done():
+                    continue  # cancelled: its task is withdrawing it
+                at = slot._chat.ready_at()
+                if at <= now:
+                    del queue[index]
+                    slot._chat.waiting -= 1
+                    return slot, now
+                soonest = min(soonest, at)
+        return None, soonest
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep, or less: an arrival, an answer or a withdrawal (`_poke`) ends it early."""
+        if math.isinf(seconds):  # only an answer still in flight can free the next slot
+            nap: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        else:
+            nap = asyncio.ensure_future(self.clock.sleep(seconds))
+        self._nap = nap
+        try:
+            await asyncio.wait((nap,))
+        finally:
+            self._nap = None
+            nap.cancel()
+
+    def _poke(self) -> None:
+        if self._nap is not None:
+            self._nap.cancel()
+
+    # -- chats -----------------------------------------------------------------------------
+
+    def _chat(self, chat_id: str, group: bool) -> ChatBudget:
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            if len(self._chats) >= _MAX_TRACKED_CHATS:
+                now = self.clock.now()
+                for key in [key for key, known in self._chats.items() if known.idle(now)]:
+                    del self._chats[key]
+            chat = self._chats[chat_id] = self._new_chat(group)
+        return chat
+
+    def _new_chat(self, group: bool) -> ChatBudget:
+        limits = self.limits
+        per_minute = limits.per_group_per_minute
+        if group and per_minute:
+            return ChatBudget(per_minute / 60, limits.chat_burst, Window(per_minute, 60.0))
+        return ChatBudget(limits.per_chat_per_second, limits.chat_burst, None)

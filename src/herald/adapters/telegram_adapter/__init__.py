@@ -13,6 +13,8 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from herald.adapters import Adapter, PlatformSettings, Services, checked_url
 from herald.limits import (
+    MAX_CHAT_BURST,
+    TELEGRAM_CHAT_BURST,
     TELEGRAM_GROUP_MESSAGES_PER_MINUTE,
     TELEGRAM_MESSAGES_PER_CHAT_PER_SECOND,
     TELEGRAM_MESSAGES_PER_SECOND,
@@ -33,6 +35,8 @@ class TelegramSettings(PlatformSettings):
     max_per_second: float = Field(TELEGRAM_MESSAGES_PER_SECOND, gt=0)
     max_per_chat_per_second: float = Field(TELEGRAM_MESSAGES_PER_CHAT_PER_SECOND, gt=0)
     max_per_group_per_minute: float = Field(TELEGRAM_GROUP_MESSAGES_PER_MINUTE, gt=0)
+    max_burst_per_chat: int = Field(TELEGRAM_CHAT_BURST, ge=1, le=MAX_CHAT_BURST)
+    """Messages a chat may get at once before its sustained rate applies (its bucket)."""
 
     @field_validator("base_url")
     @classmethod

@@ -1,8 +1,9 @@
 """The Telegram bot: its Application for readers, a plain Bot for pushes, one budget.
 
 Readers' updates arrive by long polling (default) or a webhook; pushes go out through a
-second `Bot` without retry logic, because the outbox must see each 429 to honour it
-durably.  Both pace through the same `Pacer`: Telegram's limits are per bot token.
+second bot without retry logic, because the outbox must see each 429 to honour it
+durably.  Both pace through the same `Pacer`, Telegram's limits being per bot token: the
+Application's requests as replies (first), the dispatcher's as pushes (what is left).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ExtBot,
     InlineQueryHandler,
     MessageHandler,
     filters,
@@ -36,7 +38,7 @@ from herald.push.pacing import ChatLimits, Pacer
 
 from .handlers import TelegramHandlers
 from .messenger import TelegramMessenger
-from .ratelimit import PacedRateLimiter
+from .ratelimit import PushRateLimiter, ReplyRateLimiter
 
 log = logging.getLogger(__name__)
 # Opt in to python-telegram-bot's future behaviour (RetryAfter.retry_after as a timedelta),
@@ -57,10 +59,11 @@ class TelegramAdapter:
                 per_second=settings.max_per_second,
                 per_chat_per_second=settings.max_per_chat_per_second,
                 per_group_per_minute=settings.max_per_group_per_minute,
+                chat_burst=settings.max_burst_per_chat,
             )
         )
         self.application = build_application(settings, services, self.pacer)
-        self.push_bot = Bot(settings.token.get_secret_value(), base_url=settings.base_url)
+        self.push_bot = push_bot(settings.token.get_secret_value(), settings.base_url, self.pacer)
         self.connected = asyncio.Event()
         """Set once Telegram answered: until then pushes wait instead of failing."""
 
@@ -116,6 +119,11 @@ def _passing(exc: BaseException) -> bool:
     return isinstance(exc, NetworkError | RetryAfter) and not isinstance(exc, BadRequest)
 
 
+def push_bot(token: str, base_url: str, pacer: Pacer) -> Bot:
+    """The bot pushes go out through: paced by the dispatcher, its 429s pause `pacer`."""
+    return ExtBot(token, base_url=base_url, rate_limiter=PushRateLimiter(pacer))
+
+
 def build_application(settings: TelegramSettings, services: Services, pacer: Pacer) -> Application:  # type: ignore[type-arg]
     assert settings.token is not None
     application = (
@@ -123,7 +131,7 @@ def build_application(settings: TelegramSettings, services: Services, pacer: Pac
         .token(settings.token.get_secret_value())
         .base_url(settings.base_url)
         .base_file_url(settings.base_url.replace("/bot", "/file/bot"))
-        .rate_limiter(PacedRateLimiter(pacer))
+        .rate_limiter(ReplyRateLimiter(pacer))
         .concurrent_updates(8)
         .build()
     )

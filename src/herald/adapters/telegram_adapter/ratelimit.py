@@ -1,14 +1,18 @@
-"""python-telegram-bot's rate-limiter hook, over Herald's one `Pacer` for this token.
+"""python-telegram-bot's rate-limiter hooks over the token's one `Pacer`.
 
-Replies to readers and pushes share that budget (Telegram counts them together: 30/s per
-bot, ~1/s per chat, 20/min per group).  Requests that name no chat (answering a button,
-polling, command menus) are not counted, as Telegram does not count them either.  A 429
-pauses the whole budget for its `retry_after`, then the request is tried again.
+The interactive Application sends only replies to people (command answers, page edits,
+article parts), so each of its messages takes a reply slot, before any push waiting in
+the same budget (Telegram's limits are per bot token).  Requests that post no message in
+a chat (answering a button or an inline query, polling, command menus, `getChatMember`)
+are not counted, as Telegram does not count them either.
+
+A 429 pauses the whole budget for its `retry_after`, whichever bot hears it.  A reply is
+then tried again, as often as it takes: an update that cannot be answered now is answered
+late, never dropped.  A push is not: the dispatcher paces it and the outbox reschedules it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -21,6 +25,8 @@ from herald.push.pacing import Pacer
 
 JSONDict = dict[str, Any]
 log = logging.getLogger(__name__)
+_POSTING = ("send", "edit", "copy", "forward")
+"""Bot API methods that put a message in a chat start so (sendMessage, editMessageText…)."""
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -28,10 +34,19 @@ def retry_seconds(error: RetryAfter) -> float:
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
-class PacedRateLimiter(BaseRateLimiter[int]):
-    def __init__(self, pacer: Pacer, *, max_retries: int = 3) -> None:
+def counted_chat(endpoint: str, data: dict[str, Any]) -> tuple[str, bool] | None:
+    """The chat a request posts a message in, and whether it is a group (or channel:
+    `@name` ids and negative ones); None for requests Telegram does not count."""
+    chat_id = data.get("chat_id")
+    if chat_id is None or not endpoint.startswith(_POSTING):
+        return None
+    key = str(chat_id)
+    return key, key.startswith(("-", "@"))
+
+
+class ReplyRateLimiter(BaseRateLimiter[int]):
+    def __init__(self, pacer: Pacer) -> None:
         self.pacer = pacer
-        self.max_retries = max_retries
 
     async def initialize(self) -> None:
         """Nothing to set up: the pacer lives as long as the adapter."""
@@ -48,20 +63,44 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | JSONDict | list[JSONDict]:
-        chat_id = data.get("chat_id")
-        if chat_id is None:
+        chat = counted_chat(endpoint, data)
+        if chat is None:
             return await callback(*args, **kwargs)
-        with contextlib.suppress(ValueError, TypeError):
-            chat_id = int(chat_id)
-        group = isinstance(chat_id, str) or chat_id < 0
-        retries = rate_limit_args or self.max_retries
-        for attempt in range(retries + 1):
+        chat_id, group = chat
+        while True:
             try:
-                async with self.pacer.slot(str(chat_id), group=group):
+                async with self.pacer.reply_slot(chat_id, group=group):
                     return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                if attempt == retries:
-                    raise
                 log.info("telegram: rate limited; pausing every send for %s", exc.retry_after)
                 self.pacer.pause(retry_seconds(exc))
-        raise AssertionError("unreachable")
+
+
+class PushRateLimiter(BaseRateLimiter[int]):
+    """The push bot's hook: its sends are paced by the dispatcher (a push slot each), so
+    this only hears 429s, pauses the budget, and lets the outbox see them."""
+
+    def __init__(self, pacer: Pacer) -> None:
+        self.pacer = pacer
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        try:
+            return await callback(*args, **kwargs)
+        except RetryAfter as exc:
+            log.info("telegram: push rate limited; pausing every send for %s", exc.retry_after)
+            self.pacer.pause(retry_seconds(exc))
+            raise

@@ -4,7 +4,10 @@ The real python-telegram-bot stack talks HTTP to it (`ApplicationBuilder().base_
 Tests act as users (`user_sends`, `user_presses`, `user_inline_query`) and assert on what
 the bot sent.  It enforces the Bot API's rules with Telegram's error descriptions: entity
 parsing, the 4096-character limit, 64-byte callback data, 50 inline results, "message is not
-modified", and (optionally) the flood limits, replying 429 with retry_after.
+modified", and (optionally) the flood limits, replying 429 with retry_after: 30 messages in
+any second, a bucket of 4 a chat refilled at 1/s (groups: 20/min, and never more than 20 in
+any minute).  It counts the 429s, the updates the bot never answered (`unanswered`), and
+when each chat's messages arrived (`Stats.sent_at`), for latency figures.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -25,6 +29,7 @@ from fakes.telegram_rules import (
     CAPTION_LIMIT,
     MESSAGE_LIMIT,
     EntityError,
+    FloodControl,
     check_keyboard,
     parse_html,
     utf16_length,
@@ -125,12 +130,24 @@ class Stats:
     """`time.monotonic()` of the first and last accepted send: the sustained rate a client
     achieved, without its start-up."""
     last_send_at: float | None = None
+    sent_at: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
+    """`time.monotonic()` of every accepted send and edit, per chat."""
 
 
 class FakeTelegram:
-    def __init__(self, *, enforce_rate_limits: bool = False, group_limit_per_minute: int = 20):
+    def __init__(
+        self,
+        *,
+        enforce_rate_limits: bool = False,
+        group_limit_per_minute: int = 20,
+        chat_burst: int = 4,
+    ):
         self.enforce_rate_limits = enforce_rate_limits
         self.group_limit_per_minute = group_limit_per_minute
+        self.flood = FloodControl(chat_burst=chat_burst, group_per_minute=group_limit_per_minute)
+        self._awaiting_answer: dict[int, int] = defaultdict(int)
+        """Per chat, messages and button presses the bot has not answered yet."""
+        self._inline_waiting: set[str] = set()
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self.messages: dict[int, dict[int, Sent]] = defaultdict(dict)
         self.commands: dict[str, list[dict[str, Any]]] = {}
@@ -297,8 +314,19 @@ class FakeTelegram:
 
     # -- the API -------------------------------------------------------------------------
 
+    def unanswered(self) -> int:
+        """Updates the bot never answered: a message or a button press is answered by the
+        next message sent or edited in its chat, an inline query by its answer."""
+        return sum(self._awaiting_answer.values()) + len(self._inline_waiting)
+
     async def _push(self, update: dict[str, Any]) -> None:
         update["update_id"] = next(self._update_ids)
+        if "inline_query" in update:
+            self._inline_waiting.add(update["inline_query"]["id"])
+        else:
+            message = update.get("message") or update.get("channel_post")
+            message = message or update["callback_query"]["message"]
+            self._awaiting_answer[int(message["chat"]["id"])] += 1
         self._updates.append(update)
         async with self._changed:
             self._changed.notify_all()
@@ -325,6 +353,7 @@ class FakeTelegram:
             if method in _SENDS:
                 self._check_flood(params)
             result = await handler(params)
+            self._answered(method, params)
         except ApiError as error:
             body: dict[str, Any] = {
                 "ok": False,
@@ -363,16 +392,18 @@ class FakeTelegram:
     def _check_flood(self, params: dict[str, Any]) -> None:
         now = time.monotonic()
         chat_id = int(params.get("chat_id", 0))
+        wait = self.flood.wait(chat_id, now)
+        if self.enforce_rate_limits and wait > 0:
+            self.stats.rejected_429 += 1
+            seconds = max(1, math.ceil(wait))  # Telegram says whole seconds
+            raise ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
+        self.flood.count(chat_id, now)
         times, chat_times = self._send_times, self._chat_times[chat_id]
         while times and now - times[0] >= 1.0:
             times.popleft()
         window = 60.0 if chat_id < 0 else 1.0
         while chat_times and now - chat_times[0] >= window:
             chat_times.popleft()
-        chat_limit = self.group_limit_per_minute if chat_id < 0 else 1
-        if self.enforce_rate_limits and (len(times) >= 30 or len(chat_times) >= chat_limit):
-            self.stats.rejected_429 += 1
-            raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
         times.append(now)
         chat_times.append(now)
         if self.stats.first_send_at is None:
@@ -380,9 +411,17 @@ class FakeTelegram:
         self.stats.last_send_at = now
         self.stats.sends += 1
         self.stats.per_chat[chat_id] += 1
+        self.stats.sent_at[chat_id].append(now)
         self.stats.max_per_second = max(self.stats.max_per_second, len(times))
         peak = self.stats.max_per_chat_second
         peak[chat_id] = max(peak[chat_id], len(chat_times))
+
+    def _answered(self, method: str, params: dict[str, Any]) -> None:
+        if method == "answerInlineQuery":
+            self._inline_waiting.discard(str(params["inline_query_id"]))
+        elif method in _SENDS:
+            chat_id = int(params["chat_id"])
+            self._awaiting_answer[chat_id] = max(0, self._awaiting_answer[chat_id] - 1)
 
     def _chat(self, params: dict[str, Any]) -> int:
         chat_id = int(params["chat_id"])

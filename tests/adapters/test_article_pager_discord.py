@@ -12,14 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yarl
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
-from fakes.discord_server import GUILD_ID, TOKEN, FakeDiscord
+from fakes.discord_server import FakeDiscord
 
-from herald.app import open_app
-from herald.config import load_config
 from tests.adapters.long_post import TITLE, write_long_post
+from tests.adapters.running import discord_bot
 from tests.adapters.test_discord import Harness
 from tests.conftest import WritePost
 
@@ -27,31 +23,12 @@ EPHEMERAL = 64
 
 
 @pytest.fixture
-async def discord_bot(
+async def on_discord(
     tmp_path: Path, content_dir: Path, write_post: WritePost
 ) -> AsyncIterator[Harness]:
     write_long_post(write_post, sections=10)  # 21 Discord parts
-    saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-    try:
-        async with FakeDiscord() as fake:
-            path = tmp_path / "herald.toml"
-            path.write_text(
-                f'[content]\ndir = "{content_dir}"\n[store]\npath = "{tmp_path / "h.db"}"\n'
-                f'[bot]\ndefault_language = "en"\n[discord]\napi_base = "{fake.api_base}"\n'
-                f'gateway_url = "{fake.gateway_url}"\nguild_id = {GUILD_ID}\n',
-                encoding="utf-8",
-            )
-            config = load_config(path, environ={"HERALD_DISCORD_TOKEN": TOKEN})
-            async with open_app(config) as app:
-                await app.sync()
-                harness = Harness(fake, app, path)
-                await harness.start_client()
-                try:
-                    yield harness
-                finally:
-                    await harness.stop_client()
-    finally:
-        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved[0], yarl.URL(str(saved[1]))
+    async with discord_bot(tmp_path, content_dir) as harness:
+        yield harness
 
 
 def buttons(message: dict[str, Any]) -> dict[str, str]:
@@ -80,8 +57,8 @@ async def turn_through_every_part(fake: FakeDiscord, pager: dict[str, Any]) -> l
     return texts
 
 
-async def test_read_sends_one_pager_message_that_turns_in_place(discord_bot: Harness) -> None:
-    fake = discord_bot.fake
+async def test_read_sends_one_pager_message_that_turns_in_place(on_discord: Harness) -> None:
+    fake = on_discord.fake
     interaction = await fake.slash("read", {"article": "long-read"})
     await fake.wait_for(lambda: any(m["components"] for m in interaction.followups))
     [pager] = interaction.followups  # buttons used to come on the last of 21 messages
@@ -94,8 +71,8 @@ async def test_read_sends_one_pager_message_that_turns_in_place(discord_bot: Har
     assert len(interaction.followups) == 1
 
 
-async def test_a_card_opens_an_ephemeral_pager_that_edits_itself(discord_bot: Harness) -> None:
-    fake = discord_bot.fake
+async def test_a_card_opens_an_ephemeral_pager_that_edits_itself(on_discord: Harness) -> None:
+    fake = on_discord.fake
     await fake.answered(await fake.slash("latest"))
     feed = fake.messages()[-1]
     press = await fake.press(feed, buttons(feed)["Read 1"])
@@ -108,9 +85,9 @@ async def test_a_card_opens_an_ephemeral_pager_that_edits_itself(discord_bot: Ha
 
 
 async def test_send_all_posts_every_part_for_the_reader_who_pressed(
-    discord_bot: Harness,
+    on_discord: Harness,
 ) -> None:
-    fake = discord_bot.fake
+    fake = on_discord.fake
     interaction = await fake.slash("read", {"article": "long-read"})
     await fake.wait_for(lambda: any(m["components"] for m in interaction.followups))
     [pager] = interaction.followups

@@ -7,19 +7,17 @@ edit it refused would never show the part awaited here.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from fakes.telegram_server import TOKEN, FakeTelegram, Sent
+from fakes.telegram_server import Sent
 
-from herald.app import open_app
-from herald.config import load_config
 from tests.adapters.long_post import TITLE, write_long_post
-from tests.adapters.test_telegram import ALICE, Harness, callback_data, telegram
+from tests.adapters.running import telegram_bot
+from tests.adapters.test_telegram import ALICE, Harness, callback_data
 from tests.conftest import REPO, WritePost
 
 
@@ -30,26 +28,8 @@ async def bot(tmp_path: Path, content_dir: Path, write_post: WritePost) -> Async
     shutil.copy(REPO / "content" / "images" / "lora.png", content_dir / "images" / "lora.png")
     write_long_post(write_post, slug="illustrated", image="images/lora.png", date="2025-02-01")
     write_post("short.md", "One short paragraph.", title="Short", date="2025-01-01")
-    async with FakeTelegram() as tg:
-        path = tmp_path / "herald.toml"
-        path.write_text(
-            f'[content]\ndir = "{content_dir}"\n[store]\npath = "{tmp_path / "h.db"}"\n'
-            f'[bot]\ndefault_language = "en"\n'
-            f'[telegram]\nbase_url = "{tg.base_url}"\nmax_per_chat_per_second = 50.0\n'
-            "poll_timeout = 1.0\n",
-            encoding="utf-8",
-        )
-        config = load_config(path, environ={"HERALD_TELEGRAM_TOKEN": TOKEN})
-        async with open_app(config) as app:
-            await app.sync()
-            stop = asyncio.Event()
-            task = asyncio.create_task(telegram(app).run(stop))
-            await tg.wait_for(lambda: bool(tg.calls("getUpdates")))
-            try:
-                yield Harness(tg, app)
-            finally:
-                stop.set()
-                await asyncio.wait_for(task, 20)
+    async with telegram_bot(tmp_path, content_dir) as harness:
+        yield harness
 
 
 def button(message: Sent, label: str) -> str:

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from herald.app import App, open_app
-from herald.config import load_config
+from herald.app import App
 from tests.adapters.test_console_interrupt import Terminal, _own_terminal
-from tests.adapters.test_console_pager import Reader
+from tests.adapters.test_console_pager import Reader, synced_app
 from tests.conftest import WritePost
 
 BANNER = "INCOMING TRANSMISSION"
@@ -32,13 +31,7 @@ def notes(write_post: WritePost, count: int = 24) -> None:
 @pytest.fixture
 async def app(tmp_path: Path, content_dir: Path, write_post: WritePost) -> AsyncIterator[App]:
     notes(write_post)
-    path = tmp_path / "herald.toml"
-    path.write_text(
-        f'[content]\ndir = "{content_dir}"\n[store]\npath = "{tmp_path / "h.db"}"\n',
-        encoding="utf-8",
-    )
-    async with open_app(load_config(path, environ={})) as opened:
-        await opened.sync()
+    async with synced_app(tmp_path, content_dir) as opened:
         yield opened
 
 

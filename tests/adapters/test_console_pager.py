@@ -7,6 +7,7 @@ of input at a time, as a reader types them.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections.abc import AsyncIterator
@@ -22,13 +23,9 @@ from tests.adapters.long_post import TITLE, write_long_post
 from tests.conftest import WritePost
 
 
-@pytest.fixture
-async def app(tmp_path: Path, content_dir: Path, write_post: WritePost) -> AsyncIterator[App]:
-    write_long_post(write_post, date="2025-03-01")
-    for day in range(1, 25):
-        write_post(
-            f"note-{day:02}.md", f"Note {day}.", title=f"Note {day}", date=f"2025-01-{day:02}"
-        )
+@contextlib.asynccontextmanager
+async def synced_app(tmp_path: Path, content_dir: Path) -> AsyncIterator[App]:
+    """The service `herald console` runs, on the test's folder, synced."""
     path = tmp_path / "herald.toml"
     path.write_text(
         f'[content]\ndir = "{content_dir}"\n[store]\npath = "{tmp_path / "h.db"}"\n',
@@ -36,6 +33,17 @@ async def app(tmp_path: Path, content_dir: Path, write_post: WritePost) -> Async
     )
     async with open_app(load_config(path, environ={})) as opened:
         await opened.sync()
+        yield opened
+
+
+@pytest.fixture
+async def app(tmp_path: Path, content_dir: Path, write_post: WritePost) -> AsyncIterator[App]:
+    write_long_post(write_post, date="2025-03-01")
+    for day in range(1, 25):
+        write_post(
+            f"note-{day:02}.md", f"Note {day}.", title=f"Note {day}", date=f"2025-01-{day:02}"
+        )
+    async with synced_app(tmp_path, content_dir) as opened:
         yield opened
 
 

@@ -153,6 +153,8 @@ async def test_discord_flags_carry_silent_and_link_previews(tmp_path: Path) -> N
     [article] = fake.messages(quiet_articles)
     [title] = fake.messages(titles)
     assert card["flags"] == 0 and card["embeds"]  # the defaults: a card, with its sound
+    [menu] = [c for row in card["components"] for c in row["components"] if c["type"] == 3]
+    assert [option["label"] for option in menu["options"]] == ["#C++", "#LoRA微调"]
     assert article["flags"] & SILENT_FLAG and article["flags"] & NO_EMBEDS_FLAG
     assert "The last sentence of the post." in article["content"] and not article["embeds"]
     assert not title["flags"] & SILENT_FLAG and not title["flags"] & NO_EMBEDS_FLAG

@@ -74,7 +74,7 @@ async def test_telegram_card_tags_open_exactly_that_tag(tmp_path: Path, content:
     assert "Templates in C++" not in opened["multi word tag"]
 
 
-async def test_telegram_article_tags_are_links_too_and_survive_a_page_turn(
+async def test_telegram_article_and_tag_feed_tags_are_links_too(
     tmp_path: Path, content: Path
 ) -> None:
     async with telegram_bot(tmp_path, content) as bot:

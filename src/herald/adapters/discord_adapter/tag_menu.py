@@ -39,11 +39,11 @@ class TagOpener(Protocol):
 
 
 class TagSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=TAG_MENU_ID):
-    def __init__(self, select: discord.ui.Select[Any], *, row: int | None = None) -> None:
-        super().__init__(select, row=row)
+    def __init__(self, select: discord.ui.Select[Any]) -> None:
+        super().__init__(select)
 
     @classmethod
-    def of(cls, menu: TagMenu, *, row: int) -> TagSelect:
+    def of(cls, menu: TagMenu) -> TagSelect:
         options = [
             discord.SelectOption(
                 label=option.label[:DISCORD_SELECT_OPTION_CHARS], value=encode(option.action)
@@ -56,7 +56,7 @@ class TagSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=TAG_MEN
             placeholder=menu.placeholder[:_PLACEHOLDER_CHARS],
             options=options,
         )
-        return cls(select, row=row)
+        return cls(select)
 
     @classmethod
     async def from_custom_id(

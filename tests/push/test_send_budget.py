@@ -8,6 +8,7 @@ limits are checked on those receipt times, the way the fake Bot API counts.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -88,8 +89,24 @@ async def test_a_quiet_chat_gets_its_burst_at_once_then_one_a_second() -> None:
         return [await world.send("7", reply=True) for _ in range(7)]
 
     started = await world.clock.run(presses())
-    assert started[3] < 0.2  # four at once (spaced only by the overall 1/30 s)
+    assert started[:4] == [0.0] * 4  # four at once
     assert [round(moment, 1) for moment in started[4:]] == [1.0, 2.0, 3.0]
+
+
+async def test_pushes_are_spread_over_the_second_replies_go_together() -> None:
+    world = platform()
+
+    async def both() -> tuple[list[float], list[float]]:
+        replies = [world.send(f"reader {index}", reply=True) for index in range(10)]
+        answered = list(await asyncio.gather(*replies))
+        await world.clock.sleep(5.0)  # the window forgets them
+        pushes = [world.send(f"subscriber {index}") for index in range(10)]
+        return answered, [moment - 5.0 for moment in await asyncio.gather(*pushes)]
+
+    replies, pushes = await world.clock.run(both())
+    assert replies == [0.0] * 10  # the window had room: no one waits
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sorted(pushes))]
+    assert min(gaps) > 1 / 61 and max(pushes) > 9 / 30 - 1 / 59  # ~1/30 s apart
 
 
 async def test_a_bucket_refills_at_the_sustained_rate() -> None:

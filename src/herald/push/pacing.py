@@ -6,9 +6,10 @@ group), whoever in the bot sends it.  `Pacer` is that budget, shared by the adap
 replies (python-telegram-bot's rate limiter) and the push dispatcher:
 
 - **Overall**, no sliding window ever holds more than the limit as the platform counts
-  (a `Window` over answer times, see `send_windows.py`), and sends are spread one per
-  1/limit seconds, so a reply never finds a burst queued ahead of it.  A token bucket of
-  capacity N would let 2N through in one window.
+  (a `Window` over answer times, see `send_windows.py`; a token bucket of capacity N
+  would let 2N through in one window).  Pushes are also spread one per 1/limit seconds,
+  so a broadcast never fills a window in one burst that replies then wait behind; replies
+  are not spread, so a few at once go at once while the window has room.
 - **Per chat**, a bucket (`ChatBudget`): `chat_burst` messages at once, then the chat's
   sustained rate; one message in flight per chat, so a chat's messages keep their order.
 - **Priority**: a reply (`reply_slot`) takes the next overall slot before any waiting push
@@ -89,7 +90,7 @@ class Pacer:
         self._sent = Window(limits.per_second, 1.0)
         self._spacing = self._sent.period / self._sent.count
         self._tolerance = self._spacing / 2
-        """A send may go this early on its spacing: timer lateness is made up, not lost."""
+        """A push may go this early on its spacing: timer lateness is made up, not lost."""
         self._next = -math.inf
         self._paused_until = -math.inf
         self._chats: dict[str, ChatBudget] = {}
@@ -117,8 +118,8 @@ class Pacer:
         chat = slot._chat
         if (
             self._scheduler is None
-            and chat.ready_at() <= now
-            and max(self._paused_until, self._next - self._tolerance, self._sent.free_at()) <= now
+            and max(self._paused_until, self._sent.free_at(), chat.ready_at()) <= now
+            and (slot._reply or self._next - self._tolerance <= now)
         ):
             self._grant(slot, now)
             return
@@ -171,7 +172,7 @@ class Pacer:
         try:
             while self._replies or self._pushes:
                 now = clock.now()
-                at = max(self._paused_until, self._next - self._tolerance, self._sent.free_at())
+                at = max(self._paused_until, self._sent.free_at())
                 if at <= now:
                     slot, at = self._first_ready(now)
                     if slot is not None:
@@ -190,13 +191,16 @@ class Pacer:
                         slot._future.cancel()
 
     def _first_ready(self, now: float) -> tuple[Slot | None, float]:
-        """The slot to grant now, or None and when the first waiting chat may send."""
+        """The slot to grant now, or None and when the first waiting one may go."""
         soonest = math.inf
+        spaced = self._next - self._tolerance
         for queue in (self._replies, self._pushes):
             for index, slot in enumerate(queue):
                 if slot._future is None or slot._future.done():
                     continue  # cancelled: its task is withdrawing it
                 at = slot._chat.ready_at()
+                if not slot._reply:
+                    at = max(at, spaced)
                 if at <= now:
                     del queue[index]
                     slot._chat.waiting -= 1

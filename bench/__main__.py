@@ -1,4 +1,4 @@
-"""`python -m bench [--sizes 1000,10000,100000] [--calls 500]`: print every figure."""
+"""`python -m bench [--sizes 1000,10000,100000] [--calls 500] [--reading]`: print every figure."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ def main() -> None:
         help="skip the one-core full-parse reference (slow at 100k)",
     )
     parser.add_argument("--no-push", action="store_true", help="skip the push benchmarks")
+    parser.add_argument(
+        "--reading",
+        action="store_true",
+        help="also reading under load: 200 readers paging through a broadcast (~6 minutes)",
+    )
     args = parser.parse_args()
     print(f"# Herald benchmarks — {machine()} — {time.strftime('%Y-%m-%d %H:%M')}")
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
@@ -35,6 +40,12 @@ def main() -> None:
         print("\n## push\n")
         for key, value in push_figures().items():
             print(f"- {key}: {describe(key, value)}", flush=True)
+    if args.reading:
+        from bench.reading_under_load import reading_under_load
+
+        print("\n## reading under load\n")
+        for key, value in reading_under_load().items():
+            print(f"- {key}: {value}", flush=True)
 
 
 if __name__ == "__main__":

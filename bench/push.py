@@ -119,8 +119,7 @@ async def broadcast_overhead(subscribers: int = 2000) -> dict[str, Any]:
 
 
 async def broadcast_http(subscribers: int, *, enforce: bool) -> dict[str, Any]:
-    from telegram import Bot
-
+    from herald.adapters.telegram_adapter.bot import push_bot
     from herald.adapters.telegram_adapter.messenger import TelegramMessenger
 
     base = Path(tempfile.mkdtemp(prefix="herald-broadcast-http-"))
@@ -130,12 +129,18 @@ async def broadcast_http(subscribers: int, *, enforce: bool) -> dict[str, Any]:
         async with FakeTelegram(enforce_rate_limits=enforce) as tg:
             tg.known_chats.update(chats)
             limits = (
-                ChatLimits(per_second=30.0, per_chat_per_second=1.0, per_group_per_minute=20.0)
+                ChatLimits(
+                    per_second=30.0,
+                    per_chat_per_second=1.0,
+                    per_group_per_minute=20.0,
+                    chat_burst=4,
+                )
                 if enforce
                 else ChatLimits(per_second=1e9, per_chat_per_second=1e9)
             )
-            async with Bot(TOKEN, base_url=tg.base_url) as bot:
-                messenger = TelegramMessenger(bot, Pacer(limits))
+            pacer = Pacer(limits)
+            async with push_bot(TOKEN, tg.base_url, pacer) as bot:
+                messenger = TelegramMessenger(bot, pacer)
                 dispatcher = Dispatcher(
                     store.outbox, ReaderService(store), [messenger], concurrency=16
                 )

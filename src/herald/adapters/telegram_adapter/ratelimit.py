@@ -24,6 +24,8 @@ from telegram.ext import BaseRateLimiter
 from herald.push.pacing import Pacer
 
 JSONDict = dict[str, Any]
+Answer = bool | JSONDict | list[JSONDict]
+Request = Callable[..., Coroutine[Any, Any, Answer]]
 log = logging.getLogger(__name__)
 _POSTING = ("send", "edit", "copy", "forward")
 """Bot API methods that put a message in a chat start so (sendMessage, editMessageText…)."""
@@ -44,7 +46,7 @@ def counted_chat(endpoint: str, data: dict[str, Any]) -> tuple[str, bool] | None
     return key, key.startswith(("-", "@"))
 
 
-class ReplyRateLimiter(BaseRateLimiter[int]):
+class _OverPacer(BaseRateLimiter[int]):
     def __init__(self, pacer: Pacer) -> None:
         self.pacer = pacer
 
@@ -54,15 +56,17 @@ class ReplyRateLimiter(BaseRateLimiter[int]):
     async def shutdown(self) -> None:
         """Nothing to release."""
 
+
+class ReplyRateLimiter(_OverPacer):
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        callback: Request,
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: int | None,
-    ) -> bool | JSONDict | list[JSONDict]:
+    ) -> Answer:
         chat = counted_chat(endpoint, data)
         if chat is None:
             return await callback(*args, **kwargs)
@@ -76,28 +80,19 @@ class ReplyRateLimiter(BaseRateLimiter[int]):
                 self.pacer.pause(retry_seconds(exc))
 
 
-class PushRateLimiter(BaseRateLimiter[int]):
+class PushRateLimiter(_OverPacer):
     """The push bot's hook: its sends are paced by the dispatcher (a push slot each), so
     this only hears 429s, pauses the budget, and lets the outbox see them."""
 
-    def __init__(self, pacer: Pacer) -> None:
-        self.pacer = pacer
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to release."""
-
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        callback: Request,
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: int | None,
-    ) -> bool | JSONDict | list[JSONDict]:
+    ) -> Answer:
         try:
             return await callback(*args, **kwargs)
         except RetryAfter as exc:

@@ -20,7 +20,8 @@ from bench.suite import store_at
 from herald.app import run_service, startup_heap_frozen
 from herald.config import load_config
 from herald.core.reader import ReaderService
-from herald.core.views import Card
+from herald.core.records import Delivery
+from herald.core.views import Announcement
 from herald.indexing.sync import sync
 from herald.push.dispatcher import Dispatcher
 from herald.push.pacing import ChatLimits, Pacer
@@ -87,7 +88,7 @@ class _Counting:
     def is_group(self, chat_id: str) -> bool:
         return False
 
-    async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
+    async def send(self, delivery: Delivery, post: Announcement) -> None:
         self.sent += 1
 
 

@@ -18,6 +18,23 @@ def embed_size(embed: dict[str, Any]) -> int:
     return size
 
 
+def _select_errors(select: dict[str, Any]) -> dict[str, Any]:
+    """A string select menu: 1-25 options, labels and values of 1-100 characters."""
+    errors: dict[str, Any] = {}
+    options = select.get("options") or []
+    if not 1 <= len(options) <= 25:
+        errors["options"] = _error("BASE_TYPE_BAD_LENGTH", "Must be between 1 and 25 in length.")
+    for index, option in enumerate(options):
+        for key in ("label", "value"):
+            if not 1 <= len(option.get(key) or "") <= 100:
+                errors.setdefault("options", {}).setdefault(str(index), {})[key] = _error(
+                    "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
+                )
+    if len(select.get("placeholder") or "") > 150:
+        errors["placeholder"] = _error("BASE_TYPE_MAX_LENGTH", "Must be 150 or fewer in length.")
+    return errors
+
+
 def validate_message(payload: dict[str, Any], *, attachments: int = 0) -> dict[str, Any] | None:
     """Discord's `errors` object for an invalid message body, or None when it is valid."""
     errors: dict[str, Any] = {}
@@ -73,6 +90,13 @@ def validate_message(payload: dict[str, Any], *, attachments: int = 0) -> dict[s
                 )
             if child.get("type") == 2 and child.get("style") == 5 and not child.get("url"):
                 child_errors["url"] = _error("BASE_TYPE_REQUIRED", "This field is required")
+            if child.get("type") == 3:
+                child_errors.update(_select_errors(child))
+                if len(children) > 1:
+                    row_errors["components"] = _error(
+                        "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+                        "The specified component exceeds the maximum width",
+                    )
             if child_errors:
                 row_errors.setdefault("components", {})[str(child_index)] = child_errors
         if row_errors:

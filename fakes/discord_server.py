@@ -332,8 +332,39 @@ class FakeDiscord:
         *,
         locale: str = "en-US",
         user_id: int = USER_ID,
+        permissions: int = EVERYONE,
     ) -> Interaction:
         data = {"custom_id": custom_id, "component_type": 2}
+        return await self._interact(
+            3,
+            data,
+            locale=locale,
+            permissions=permissions,
+            user_id=user_id,
+            message=message,
+            channel_id=int(message["channel_id"]),
+        )
+
+    async def choose(
+        self,
+        message: dict[str, Any],
+        custom_id: str,
+        value: str,
+        *,
+        locale: str = "en-US",
+        user_id: int = USER_ID,
+    ) -> Interaction:
+        """A user picks `value` in the message's select menu `custom_id`; as Discord,
+        only one of the menu's own options can be picked."""
+        menus = [
+            child
+            for row in message.get("components") or []
+            for child in row.get("components") or []
+            if child.get("type") == 3 and child.get("custom_id") == custom_id
+        ]
+        assert menus, f"no select menu {custom_id!r} on that message"
+        assert value in {option["value"] for option in menus[0].get("options") or []}, value
+        data = {"custom_id": custom_id, "component_type": 3, "values": [value]}
         return await self._interact(
             3,
             data,

@@ -79,6 +79,9 @@ class Sent:
     photo_bytes: int = 0
     caption: str | None = None
     edits: int = 0
+    thread_id: int | None = None
+    """The forum topic it was sent in (None: the chat, or a forum's General topic)."""
+    forum: bool = False
 
     def json(self) -> dict[str, Any]:
         chat_type = "private" if self.chat_id > 0 else "supergroup"
@@ -88,6 +91,11 @@ class Sent:
             "chat": {"id": self.chat_id, "type": chat_type},
             "from": BOT,
         }
+        if self.forum:
+            body["chat"]["is_forum"] = True
+        if self.thread_id is not None:
+            body["message_thread_id"] = self.thread_id
+            body["is_topic_message"] = True
         if self.text is not None:
             body["text"] = self.text
         if self.photo_bytes:
@@ -157,6 +165,8 @@ class FakeTelegram:
         self.blocked: set[int] = set()
         self.kicked: set[int] = set()
         self.known_chats: set[int] = set()
+        self.forums: dict[int, set[int]] = {}
+        """Forum supergroups and their topics (`message_thread_id`s): `add_forum`."""
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
         self.stats = Stats()
         self._updates: list[dict[str, Any]] = []
@@ -211,8 +221,10 @@ class FakeTelegram:
         user_id: int | None = None,
         language_code: str = "en",
         channel: bool = False,
+        topic: int | None = None,
     ) -> int:
-        """A user (or, with `channel=True`, a channel's administrator) posts `text`."""
+        """A user (or, with `channel=True`, a channel's administrator) posts `text`; with
+        `topic`, in that topic of a forum (`add_forum`), as Telegram marks it."""
         user_id = user_id or chat_id
         self.known_chats.add(chat_id)
         if channel:
@@ -227,6 +239,12 @@ class FakeTelegram:
             "chat": chat,
             "text": text,
         }
+        if chat_id in self.forums:
+            chat["is_forum"] = True
+        if topic is not None:
+            assert topic in self.forums.get(chat_id, ()), "add_forum(chat, topics) first"
+            message["message_thread_id"] = topic
+            message["is_topic_message"] = True
         if channel:
             message["sender_chat"] = chat
         else:
@@ -283,6 +301,12 @@ class FakeTelegram:
             }
         )
         return query_id
+
+    def add_forum(self, chat_id: int, *topics: int) -> None:
+        """A supergroup with topics: sends may name one (`message_thread_id`), Telegram
+        refuses an unknown one, and a user's message in a topic says so."""
+        self.known_chats.add(chat_id)
+        self.forums.setdefault(chat_id, set()).update(topics)
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         self.members[(chat_id, user_id)] = status
@@ -433,6 +457,15 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: chat not found")
         return chat_id
 
+    def _thread(self, chat_id: int, params: dict[str, Any]) -> int | None:
+        """The forum topic a send names, as Telegram checks it."""
+        if params.get("message_thread_id") in (None, ""):
+            return None
+        thread = int(params["message_thread_id"])
+        if thread not in self.forums.get(chat_id, ()):
+            raise ApiError(400, "Bad Request: message thread not found")
+        return thread
+
     @staticmethod
     def _text(text: str, parse_mode: str | None, limit: int, what: str) -> str:
         if parse_mode and parse_mode.upper() == "HTML":
@@ -496,6 +529,8 @@ class FakeTelegram:
             str(params["text"]),
             parse_mode,
             self._markup(params),
+            thread_id=self._thread(chat_id, params),
+            forum=chat_id in self.forums,
         )
         self.messages[chat_id][sent.message_id] = sent
         return sent.json()
@@ -518,6 +553,8 @@ class FakeTelegram:
             self._markup(params),
             photo_bytes=size,
             caption=caption,
+            thread_id=self._thread(chat_id, params),
+            forum=chat_id in self.forums,
         )
         self.messages[chat_id][sent.message_id] = sent
         return sent.json()

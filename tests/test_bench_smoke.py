@@ -6,6 +6,7 @@ import asyncio
 
 from bench.parallel import parallel
 from bench.push import broadcast_http, broadcast_overhead, first_push_latency
+from bench.reading_under_load import reading_under_load
 from bench.stages import stages
 from bench.suite import run
 from bench.timing import Percentiles
@@ -62,3 +63,8 @@ def test_the_push_benchmarks_run_end_to_end() -> None:
     assert "sends/s" in next(iter(asyncio.run(broadcast_overhead(50)).values()))
     enforced = next(iter(asyncio.run(broadcast_http(10, enforce=True)).values()))
     assert "0 × 429" in enforced and "sustained" in enforced
+
+
+def test_the_reading_under_load_benchmark_runs_end_to_end() -> None:
+    figures = reading_under_load(10, 50, posts=30, quiet=3, every=(1, 2))
+    assert figures["429s"] == "0" and figures["updates never answered"] == "0"

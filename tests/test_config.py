@@ -16,7 +16,7 @@ def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.chdir(tmp_path)
     config = load_config(environ={})
     assert config.content.dir == Path("content")
-    assert config.bot.page_size == 5
+    assert config.bot.page_size == 10
     assert all(settings.token is None for settings in config.platforms.values())
 
 
@@ -106,5 +106,5 @@ def test_the_example_config_is_valid_and_shows_the_defaults() -> None:
     from tests.conftest import REPO
 
     config = load_config(REPO / "config.example.toml", environ={})
-    assert config.bot.page_size == 5 and config.platforms["telegram"] == TelegramSettings()
+    assert config.bot.page_size == 10 and config.platforms["telegram"] == TelegramSettings()
     assert config.content.dir == REPO / "content"

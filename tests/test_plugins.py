@@ -13,7 +13,8 @@ import herald.adapters
 from herald.adapters import Adapter, PlatformSettings, Services, platforms
 from herald.app import enabled_adapters, open_app
 from herald.config import ConfigError, load_config
-from herald.core.views import Card
+from herald.core.records import Delivery
+from herald.core.views import Announcement
 from herald.push.pacing import ChatLimits, Pacer
 
 
@@ -53,7 +54,7 @@ class PagerMessenger:
     def is_group(self, chat_id: str) -> bool:
         return False
 
-    async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
+    async def send(self, delivery: Delivery, post: Announcement) -> None:
         raise NotImplementedError
 
 

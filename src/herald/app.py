@@ -113,6 +113,7 @@ async def open_app(config: Config) -> AsyncIterator[App]:
             page_size=config.bot.page_size,
             timezone=config.bot.timezone,
             content_dir=config.content.dir,
+            max_article_messages=config.bot.max_article_messages,
         )
         yield App(config=config, store=store, reader=reader)
     finally:

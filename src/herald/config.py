@@ -27,7 +27,13 @@ from pydantic import (
 
 from herald.adapters import PlatformSettings, platforms
 from herald.core.i18n import DEFAULT_LANGUAGE, Language
-from herald.limits import EXCERPT_CHARS, MAX_PAGE_SIZE, MAX_REMOVAL_SHARE
+from herald.limits import (
+    ARTICLE_MESSAGES,
+    EXCERPT_CHARS,
+    MAX_PAGE_SIZE,
+    MAX_REMOVAL_SHARE,
+    PAGE_SIZE,
+)
 
 CONFIG_ENV = "HERALD_CONFIG"
 DEFAULT_CONFIG_FILE = "herald.toml"
@@ -61,7 +67,10 @@ class StoreConfig(_Section):
 
 class BotConfig(_Section):
     default_language: Language = DEFAULT_LANGUAGE
-    page_size: int = Field(5, ge=1, le=MAX_PAGE_SIZE)
+    page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+    """Cards a page; Discord's pages hold at most 10 (its embeds a message) whatever this."""
+    max_article_messages: int = Field(ARTICLE_MESSAGES, ge=1, le=100)
+    """An article needing more messages than this is one message with ‹ › (a pager)."""
     timezone: str = "Asia/Shanghai"
     """Dates on cards are shown in this zone; stored times are always UTC."""
 

@@ -43,8 +43,9 @@ PAYLOAD_BYTES: Final = TELEGRAM_CALLBACK_DATA_BYTES
 
 EXCERPT_CHARS: Final = 350
 """Default excerpt length, in grapheme clusters, matching the reference feed."""
-MAX_PAGE_SIZE: Final = 10
-"""Cards a page may hold: Discord shows at most 10 embeds in a message."""
+MAX_PAGE_SIZE: Final = 12
+"""Cards a page may hold (the reference feed shows 10-12); Discord's pages hold at most
+DISCORD_EMBEDS_PER_MESSAGE whatever the setting, numbered that way on Discord."""
 MAX_POST_BYTES: Final = 2 * 1024 * 1024
 """A file larger than this is reported, not read."""
 MAX_QUERY_CHARS: Final = 200
@@ -77,3 +78,32 @@ MAX_REMOVAL_SHARE: Final = 0.5
 """A sync that would remove more than this share of the stored posts at once (or all of
 them) waits for the folder to settle: an emptied folder is more often a checkout, a mount
 or an rsync in progress than an author deleting half the blog."""
+
+# -- group E (issue 15): long articles as a pager ------------------------------------------
+PAGE_SIZE: Final = 10
+"""Cards a page holds by default, as in the reference feed (`[bot] page_size`)."""
+ARTICLE_MESSAGES: Final = 3
+"""An article that needs more messages than this is one message with ‹ › (a pager),
+unless the reader asks for "send all" (`[bot] max_article_messages`)."""
+MAX_ARTICLE_PART: Final = 9_999
+"""The highest part a pager button may name (a 2 MB post is ~1,100 Discord parts)."""
+PAGER_FRAME_CHARS: Final = 120
+"""Kept free in every part of an article (Telegram units, Discord characters) for the
+title repeated at the top of parts after the first and the part indicator below."""
+PAGER_TITLE_CHARS: Final = 80
+"""The title repeated at the top of a part is cut to this."""
+CONSOLE_PART_CHARS: Final = 3000
+"""A part of an article in the terminal: about two screens."""
+
+# -- group F (issue 15): tags that work when tapped -----------------------------------------
+DISCORD_SELECT_OPTIONS: Final = 25
+"""Options one select menu may hold (a select takes a whole action row)."""
+DISCORD_SELECT_OPTION_CHARS: Final = 100
+"""An option's label, and its value, at most."""
+
+# -- group D (issue 15): one send budget per bot token ------------------------------------
+TELEGRAM_CHAT_BURST: Final = 4
+"""Messages a quiet chat may get at once before its 1/s (20/min in a group) applies: the
+Bot FAQ allows short bursts ("eventually you'll begin receiving 429 errors")."""
+MAX_CHAT_BURST: Final = 20
+"""`[telegram] max_burst_per_chat` at most: a group's whole minute."""

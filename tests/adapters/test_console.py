@@ -35,13 +35,27 @@ def seed(write_post: WritePost) -> None:
         )
 
 
+def five_a_page(tmp_path: Path) -> str:
+    """A config of 5 cards a page (the default is 10), so the 7 seeded posts fill two."""
+    path = tmp_path / "herald.toml"
+    path.write_text("[bot]\npage_size = 5\n", encoding="utf-8")
+    return str(path)
+
+
 def test_piped_session_shows_feed_article_search_and_hints(
     tmp_path: Path, content_dir: Path, write_post: WritePost
 ) -> None:
     seed(write_post)
     script = "/latest\nn\n/read 6\n/search 训练\n/bogus\n/read 999\n/latest x\n/tags\n"
     result = herald(
-        "console", "--content", str(content_dir), "--db", str(tmp_path / "h.db"), stdin=script
+        "console",
+        "--config",
+        five_a_page(tmp_path),
+        "--content",
+        str(content_dir),
+        "--db",
+        str(tmp_path / "h.db"),
+        stdin=script,
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -64,7 +78,14 @@ def test_run_without_tokens_is_the_console(
 ) -> None:
     seed(write_post)
     result = herald(
-        "run", "--content", str(content_dir), "--db", str(tmp_path / "h.db"), stdin="/latest 2\n"
+        "run",
+        "--config",
+        five_a_page(tmp_path),
+        "--content",
+        str(content_dir),
+        "--db",
+        str(tmp_path / "h.db"),
+        stdin="/latest 2\n",
     )
     assert result.returncode == 0, result.stderr
     assert "[6] 笔记 2" in result.stdout

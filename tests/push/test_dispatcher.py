@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from herald.core.reader import ReaderService
-from herald.core.records import SyncReport
-from herald.core.views import Card
+from herald.core.records import Delivery, SyncReport
+from herald.core.views import Announcement
 from herald.indexing.sync import sync
 from herald.push.dispatcher import Dispatcher
 from herald.push.errors import DeliveryError, PermanentFailure, RetryAfter, TemporaryFailure
@@ -37,11 +37,11 @@ class MemoryMessenger:
     def is_group(self, chat_id: str) -> bool:
         return chat_id.startswith("-")
 
-    async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
-        queued = self.failures.get(chat_id)
+    async def send(self, delivery: Delivery, post: Announcement) -> None:
+        queued = self.failures.get(delivery.chat_id)
         if queued:
             raise queued.pop(0)
-        self.sent.append((chat_id, card.title, time.monotonic()))
+        self.sent.append((delivery.chat_id, post.card.title, time.monotonic()))
 
 
 @dataclass

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from herald.core.reader import ReaderService
-from herald.core.views import Card
+from herald.core.records import Delivery
+from herald.core.views import Announcement
 from herald.indexing.sync import sync
 from herald.push.dispatcher import Dispatcher
 from herald.push.pacing import ChatLimits, Pacer
@@ -52,10 +53,10 @@ class GatedMessenger:
     def is_group(self, chat_id: str) -> bool:
         return False
 
-    async def send_card(self, chat_id: str, card: Card, *, lang: str) -> None:
+    async def send(self, delivery: Delivery, post: Announcement) -> None:
         self.waiting += 1
         await self.gate.wait()
-        self.sent.append(chat_id)
+        self.sent.append(delivery.chat_id)
 
 
 @pytest.fixture

@@ -12,8 +12,10 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-from herald.limits import PAYLOAD_BYTES
+from herald.core.records import SendMode
+from herald.limits import MAX_ARTICLE_PART, PAYLOAD_BYTES
 
 MAX_PAGE = 100_000
 MAX_POST_ID = 36**8
@@ -53,7 +55,64 @@ class Noop:
     """The "page i/n" indicator: pressing it does nothing but acknowledge."""
 
 
-Action = ShowLatest | ShowTag | ShowSearch | ReadPost | Noop
+# -- group E (issue 15): the article pager ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReadPart:
+    """A pager's ‹ ›: that part of the post, edited into the pager message in place."""
+
+    post_id: int
+    part: int
+    back: Feed | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadAll:
+    """The pager's "send all": every part of the post as a message of its own."""
+
+    post_id: int
+    back: Feed | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadImages:
+    """The pager's images button: the post's local images, sent as photos."""
+
+    post_id: int
+
+
+PagerAction = ReadPart | ReadAll | ReadImages
+
+# -- group F (issue 15): /settings toggles ------------------------------------------------
+
+OptionName = Literal["silent", "mode", "link_preview"]
+
+
+@dataclass(frozen=True, slots=True)
+class SetOption:
+    """A /settings button: set one push option of the subscription *where it is pressed*.
+    The chat and topic come from the platform's own record of that message, never from
+    the payload, so a forged payload cannot reach another chat.  The value is absolute,
+    not a flip, so a double tap changes nothing twice."""
+
+    name: OptionName
+    value: bool | SendMode
+
+
+_OPTION_PAYLOADS: dict[tuple[OptionName, bool | SendMode], str] = {
+    ("silent", True): "o:s1",
+    ("silent", False): "o:s0",
+    ("mode", "card"): "o:mc",
+    ("mode", "article"): "o:ma",
+    ("mode", "title"): "o:mt",
+    ("link_preview", True): "o:p1",
+    ("link_preview", False): "o:p0",
+}
+_OPTIONS_BY_PAYLOAD = {payload: SetOption(*key) for key, payload in _OPTION_PAYLOADS.items()}
+
+
+Action = ShowLatest | ShowTag | ShowSearch | ReadPost | Noop | PagerAction | SetOption
 
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 _PAGE = r"[1-9][0-9]{0,5}"
@@ -94,6 +153,10 @@ def encode(action: Action) -> str:
             payload = f"r:{_base36(post_id)}" + (f":{_encode_feed(back)}" if back else "")
         case Noop():
             payload = "n"
+        case SetOption(name, value):
+            payload = _OPTION_PAYLOADS[(name, value)]
+        case ReadPart() | ReadAll() | ReadImages():
+            payload = _encode_pager(action)
         case _:
             payload = _encode_feed(action)
     assert len(payload.encode()) <= PAYLOAD_BYTES, payload
@@ -119,6 +182,10 @@ def decode(payload: str) -> Action | None:
         return None
     if payload == "n":
         return Noop()
+    if payload.startswith("o:"):
+        return _OPTIONS_BY_PAYLOAD.get(payload)
+    if payload.startswith(("rp:", "ra:", "ri:")):
+        return _decode_pager(payload)
     if payload.startswith("r:"):
         match = _READ.fullmatch(payload)
         if match is None:
@@ -129,3 +196,41 @@ def decode(payload: str) -> Action | None:
             return None
         return ReadPost(post_id, back)
     return _decode_feed(payload)
+
+
+# -- group E (issue 15): the pager's payloads -------------------------------------------
+_PART = rf"[1-9][0-9]{{0,{len(str(MAX_ARTICLE_PART)) - 1}}}"
+_PAGER = re.compile(
+    rf"rp:([1-9a-z][0-9a-z]{{0,7}}):({_PART})(?::({_FEED}))?"
+    rf"|ra:([1-9a-z][0-9a-z]{{0,7}})(?::({_FEED}))?"
+    rf"|ri:([1-9a-z][0-9a-z]{{0,7}})"
+)
+
+
+def _encode_pager(action: PagerAction) -> str:
+    def back(feed: Feed | None) -> str:
+        return f":{_encode_feed(feed)}" if feed else ""
+
+    match action:
+        case ReadPart(post_id, part, feed):
+            return f"rp:{_base36(post_id)}:{part}{back(feed)}"
+        case ReadAll(post_id, feed):
+            return f"ra:{_base36(post_id)}{back(feed)}"
+        case ReadImages(post_id):
+            return f"ri:{_base36(post_id)}"
+
+
+def _decode_pager(payload: str) -> PagerAction | None:
+    match = _PAGER.fullmatch(payload)
+    if match is None:
+        return None
+    number = match.group(1) or match.group(4) or match.group(6)
+    feed_text = match.group(3) or match.group(5)
+    post_id = int(number, 36)
+    feed = _decode_feed(feed_text) if feed_text else None
+    if not 0 < post_id < MAX_POST_ID or (feed_text and feed is None):
+        return None
+    if match.group(1):
+        part = int(match.group(2))
+        return ReadPart(post_id, part, feed) if part <= MAX_ARTICLE_PART else None
+    return ReadAll(post_id, feed) if match.group(4) else ReadImages(post_id)

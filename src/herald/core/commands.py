@@ -14,11 +14,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from herald.core.actions import Feed, ShowLatest
+from herald.core.actions import Feed, ShowLatest, ShowTag
 from herald.core.i18n import LANGUAGES, Language, parse_language, t
 from herald.core.paging import page_argument
 from herald.core.ports import StoreUnavailable
 from herald.core.reader import ReaderService
+from herald.core.settings import settings_command, with_settings
+from herald.core.start_links import tag_in_start
 from herald.core.views import Button, FeedPage, Notice, Reply
 
 ArgumentKind = Literal["page", "text", "words", "language"]
@@ -46,6 +48,9 @@ class Chat:
     chat_id: str
     user_id: str | None = None
     private: bool = True
+    topic: str | None = None
+    """A topic of the chat (a Telegram forum topic): subscriptions and settings there are
+    the topic's own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,9 @@ class Command:
 
 
 async def _start(reader: ReaderService, request: Request) -> Reply:
+    ref = tag_in_start(request.argument)
+    if ref is not None:  # a tag tapped on a card: t.me/<bot>?start=_t_<tag ref>
+        return await reader.feed(ShowTag(ref), lang=request.lang)
     if request.argument.strip():  # a deep link: t.me/<bot>?start=<post>
         return await reader.article(request.argument, lang=request.lang)
     lang = request.lang
@@ -117,15 +125,31 @@ async def _tag(reader: ReaderService, request: Request) -> Reply:
 
 
 async def _subscribe(reader: ReaderService, request: Request) -> Reply:
-    chat = request.chat
+    chat, lang = request.chat, request.lang
     tags = tuple(request.argument.split())
-    return await reader.subscribe(chat.platform, chat.chat_id, tags, lang=request.lang)
+    notice = await reader.subscribe(chat.platform, chat.chat_id, tags, lang=lang, topic=chat.topic)
+    here = await reader.subscriptions.get(chat.platform, chat.chat_id, topic=chat.topic)
+    return with_settings(notice, here, lang)  # the options, with their toggles
 
 
 async def _unsubscribe(reader: ReaderService, request: Request) -> Reply:
     chat = request.chat
     tags = tuple(request.argument.split())
-    return await reader.unsubscribe(chat.platform, chat.chat_id, tags, lang=request.lang)
+    return await reader.unsubscribe(
+        chat.platform, chat.chat_id, tags, lang=request.lang, topic=chat.topic
+    )
+
+
+async def _settings(reader: ReaderService, request: Request) -> Reply:
+    chat = request.chat
+    return await settings_command(
+        reader.subscriptions,
+        chat.platform,
+        chat.chat_id,
+        request.argument,
+        topic=chat.topic,
+        lang=request.lang,
+    )
 
 
 async def _language(reader: ReaderService, request: Request) -> Reply:
@@ -147,6 +171,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("tag", _tag, Argument("name", "text", required=True, completes="tags")),
     Command("subscribe", _subscribe, Argument("tags", "words", completes="tags"), True),
     Command("unsubscribe", _unsubscribe, Argument("tags", "words", completes="tags"), True),
+    Command("settings", _settings, Argument("change", "words"), manages_chat=True),
     Command("language", _language, Argument("language", "language", required=True)),
 )
 BY_NAME = {command.name: command for command in COMMANDS}

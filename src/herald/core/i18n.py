@@ -114,8 +114,9 @@ _MESSAGES: dict[str, dict[Language, str]] = {
     },
     "help.heading": {"zh": "可用命令", "en": "Commands"},
     "console.hints": {
-        "zh": "n / p — 下一页 / 上一页 · /quit 退出",
-        "en": "n / p — next / previous page · /quit",
+        "zh": "n / p — 下一页 / 上一页（长文章里：下一部分 / 上一部分）· all — 整篇 · /quit 退出",
+        "en": "n / p — next / previous page (in a long article: part) · all — the whole "
+        "article · /quit to leave",
     },
     "console.read_hint": {"zh": "/read <编号>", "en": "/read <n>"},
     "console.tag_hint": {"zh": "/tag <标签>", "en": "/tag <name>"},
@@ -165,6 +166,77 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "zh": "暂时没法保存，请过一分钟再试。",
         "en": "I can't save that right now; please try again in a minute.",
     },
+    # group E (issue 15): the article pager, the console's hints.
+    "article.part": {"zh": "第 {part}/{parts} 部分", "en": "part {part}/{parts}"},
+    "article.no_images": {
+        "zh": "这篇文章没有可以发送的图片。",
+        "en": "This post has no images to send.",
+    },
+    "button.part_first": {"zh": "«", "en": "«"},
+    "button.part_previous": {"zh": "‹", "en": "‹"},
+    "button.part_next": {"zh": "›", "en": "›"},
+    "button.part_last": {"zh": "»", "en": "»"},
+    "button.send_all": {"zh": "全文逐条发送", "en": "Send all"},
+    "button.images": {"zh": "🖼 图片（{count}）", "en": "🖼 Images ({count})"},
+    "console.page_hint": {
+        "zh": "/read <编号> · n 下一页 · p 上一页",
+        "en": "/read <n> · n next page · p previous page",
+    },
+    "console.part_hint": {
+        "zh": "n 下一部分 · p 上一部分 · all 整篇",
+        "en": "n next part · p previous part · all the whole article",
+    },
+    "console.quit_hint": {"zh": "/quit 退出", "en": "/quit to leave"},
+    "console.first_page": {"zh": "这已经是第一页了。", "en": "This is the first page."},
+    "console.last_page": {"zh": "这已经是最后一页了。", "en": "This is the last page."},
+    "console.first_part": {"zh": "这已经是第一部分了。", "en": "This is the first part."},
+    "console.last_part": {"zh": "这已经是最后一部分了。", "en": "This is the last part."},
+    # group F (issue 15): per-subscription options (/settings), tags that work when tapped.
+    "command.settings": {
+        "zh": "推送设置：静音、发送方式、链接预览",
+        "en": "Push settings: silent, what is sent, link previews",
+    },
+    "argument.change": {
+        "zh": "silent on|off、mode card|article|title 或 preview on|off",
+        "en": "silent on|off, mode card|article|title, or preview on|off",
+    },
+    "usage.change": {"zh": "[silent|mode|preview …]", "en": "[silent|mode|preview …]"},
+    "settings.heading": {"zh": "推送设置", "en": "PUSH SETTINGS"},
+    "settings.summary": {
+        "zh": "{scope}订阅：{what}\n静音：{silent} · 发送：{mode} · 链接预览：{preview}",
+        "en": "{scope} is subscribed to {what}.\nSilent: {silent} · Sent as: {mode} · "
+        "Link preview: {preview}",
+    },
+    "settings.scope.chat": {"zh": "这里的", "en": "This chat"},
+    "settings.scope.topic": {"zh": "这个话题的", "en": "This topic"},
+    "settings.everything": {"zh": "所有新文章", "en": "every new post"},
+    "settings.tagged": {"zh": "带这些标签的新文章：{tags}", "en": "new posts tagged {tags}"},
+    "settings.on": {"zh": "开", "en": "on"},
+    "settings.off": {"zh": "关", "en": "off"},
+    "settings.mode.card": {"zh": "摘要卡片", "en": "card"},
+    "settings.mode.article": {"zh": "全文", "en": "full article"},
+    "settings.mode.title": {"zh": "仅标题", "en": "title only"},
+    "settings.hint": {
+        "zh": "点下面的按钮修改，或发送 /settings silent on、/settings mode article、"
+        "/settings preview off。",
+        "en": "Change it with the buttons, or send /settings silent on, /settings mode "
+        "article, /settings preview off.",
+    },
+    "settings.not_subscribed": {
+        "zh": "这里还没有订阅：先发送 /subscribe，再用 /settings 设置推送方式。",
+        "en": "Nothing is subscribed here yet: send /subscribe first, then /settings.",
+    },
+    "settings.usage": {
+        "zh": "用法：/settings silent on|off、/settings mode card|article|title、"
+        "/settings preview on|off",
+        "en": "Usage: /settings silent on|off, /settings mode card|article|title, "
+        "/settings preview on|off",
+    },
+    "settings.chosen": {"zh": "✓ {label}", "en": "✓ {label}"},
+    "button.silent": {"zh": "🔕 静音：{state}", "en": "🔕 Silent: {state}"},
+    "button.preview": {"zh": "🔗 链接预览：{state}", "en": "🔗 Link preview: {state}"},
+    "button.read_more": {"zh": "继续阅读", "en": "Read more"},
+    "tags.menu": {"zh": "打开一个标签…", "en": "Open a tag…"},
 }
 
 

@@ -18,6 +18,7 @@ from herald.core.records import (
     PendingCard,
     PostRecord,
     Prepared,
+    PushOptions,
     Slice,
     SourceState,
     Subscription,
@@ -69,20 +70,37 @@ class Posts(Protocol):
 
 
 class Subscriptions(Protocol):
-    """Who wants pushes: one per (platform, chat), optionally filtered by tags."""
+    """Who wants pushes: one per (platform, chat, topic), optionally filtered by tags, each
+    with its `PushOptions`.  `topic` None is the chat itself; a topic (a Telegram forum
+    topic) has a subscription of its own, apart from its chat's."""
 
-    async def get(self, platform: str, chat_id: str) -> Subscription | None: ...
+    async def get(
+        self, platform: str, chat_id: str, *, topic: str | None = None
+    ) -> Subscription | None: ...
 
     async def subscribe(
-        self, platform: str, chat_id: str, tags: tuple[str, ...] = (), language: str | None = None
+        self,
+        platform: str,
+        chat_id: str,
+        tags: tuple[str, ...] = (),
+        language: str | None = None,
+        *,
+        topic: str | None = None,
     ) -> Subscription:
-        """No tags: everything. Tags: added to an existing tag filter."""
+        """No tags: everything. Tags: added to an existing tag filter.  Options are kept."""
         ...
 
     async def unsubscribe(
-        self, platform: str, chat_id: str, tags: tuple[str, ...] = ()
+        self, platform: str, chat_id: str, tags: tuple[str, ...] = (), *, topic: str | None = None
     ) -> Subscription | None:
         """No tags: stop everything. Tags: drop those; none left means unsubscribed."""
+        ...
+
+    async def set_options(
+        self, platform: str, chat_id: str, options: PushOptions, *, topic: str | None = None
+    ) -> Subscription | None:
+        """How its pushes are sent from now on (deliveries claimed later carry them); None
+        when there is no subscription there, and nothing is stored."""
         ...
 
 

@@ -7,6 +7,7 @@ It reads through the store ports alone; answering a button never writes to the s
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable
@@ -20,7 +21,11 @@ from herald.core.actions import (
     Action,
     Feed,
     Noop,
+    ReadAll,
+    ReadImages,
+    ReadPart,
     ReadPost,
+    SetOption,
     ShowLatest,
     ShowSearch,
     ShowTag,
@@ -30,12 +35,22 @@ from herald.core.actions import (
 )
 from herald.core.i18n import t
 from herald.core.media import local_images
+from herald.core.pager import act_on_article
 from herald.core.paging import navigation
 from herald.core.ports import Store
 from herald.core.records import PostRecord, PostSummary, Slice
 from herald.core.subscription_bounds import refusal, wanted_tags
-from herald.core.views import ArticleView, Button, Card, FeedPage, Notice, Reply, TagList
-from herald.limits import MAX_QUERY_CHARS, MAX_TAG_CHARS
+from herald.core.views import (
+    Announcement,
+    ArticleView,
+    Button,
+    Card,
+    FeedPage,
+    Notice,
+    Reply,
+    TagList,
+)
+from herald.limits import ARTICLE_MESSAGES, MAX_QUERY_CHARS, MAX_TAG_CHARS, PAGE_SIZE
 
 
 async def _parsed(body: str, path: str) -> Document:
@@ -49,10 +64,11 @@ class ReaderService:
         self,
         store: Store,
         *,
-        page_size: int = 5,
+        page_size: int = PAGE_SIZE,
         timezone: str = "UTC",
         clock: Callable[[], float] = time.time,
         content_dir: Path | None = None,
+        max_article_messages: int = ARTICLE_MESSAGES,
     ) -> None:
         self.posts = store.posts
         self.subscriptions = store.subscriptions
@@ -62,6 +78,14 @@ class ReaderService:
         self.page_size = page_size
         self.zone = ZoneInfo(timezone)
         self.clock = clock
+        self.max_article_messages = max_article_messages  # more: a pager (`core.pager`)
+
+    def with_page_size_at_most(self, cap: int) -> ReaderService:
+        """This service for a platform whose pages hold at most `cap` cards (Discord's 10
+        embeds): its cards, `/read <n>` and page buttons all count with that size."""
+        capped = copy.copy(self)
+        capped.page_size = min(self.page_size, cap)
+        return capped
 
     def _now(self) -> int:
         return int(self.clock())
@@ -231,6 +255,8 @@ class ReaderService:
             lang=summary.lang,
             local_images=images,
             back=Button(t(lang, "button.back"), back_to),
+            max_messages=self.max_article_messages,
+            reader_lang=lang,
         )
 
     async def announcement(self, post_id: int, *, lang: str) -> Card | None:
@@ -240,6 +266,17 @@ class ReaderService:
             return None
         card = self._card(record.summary, 1, lang, back=ShowLatest(1))
         return replace(card, read=Button(t(lang, "button.open"), ReadPost(post_id)))
+
+    async def announcement_of(
+        self, post_id: int, *, lang: str, with_article: bool = False
+    ) -> Announcement | None:
+        """What a push sends: the card, and the article for subscriptions that want posts
+        whole (None: no longer visible)."""
+        card = await self.announcement(post_id, lang=lang)
+        if card is None:
+            return None
+        article = await self.open_post(post_id, lang=lang) if with_article else None
+        return Announcement(card, lang, article if isinstance(article, ArticleView) else None)
 
     async def reading_list(self, platform: str, chat_id: str) -> Feed | None:
         """The list a command last showed in this chat, if it is still a valid one."""
@@ -265,34 +302,52 @@ class ReaderService:
     async def act(self, action: Action, *, lang: str) -> Reply | None:
         if isinstance(action, Noop):
             return None
+        if isinstance(action, SetOption):  # needs the chat it was pressed in: the adapter's
+            return Notice(t(lang, "action.stale"), is_error=True)
         if isinstance(action, ReadPost):
             return await self.open_post(action.post_id, lang=lang, context=action.back)
+        if isinstance(action, ReadPart | ReadAll | ReadImages):
+            return await act_on_article(self, action, lang=lang)
         return await self.feed(action, lang=lang)
 
     # -- subscriptions -------------------------------------------------------------------
 
     async def subscribe(
-        self, platform: str, chat_id: str, tags: tuple[str, ...] = (), *, lang: str
+        self,
+        platform: str,
+        chat_id: str,
+        tags: tuple[str, ...] = (),
+        *,
+        lang: str,
+        topic: str | None = None,
     ) -> Notice:
         tags = wanted_tags(tags)
-        current = await self.subscriptions.get(platform, chat_id) if tags else None
+        current = await self.subscriptions.get(platform, chat_id, topic=topic) if tags else None
         kept = current.tags if current is not None and current.active else ()
         refused = refusal(kept, tags, lang)
         if refused is not None:  # bounded: nothing is stored
             return refused
-        subscription = await self.subscriptions.subscribe(platform, chat_id, tags, lang)
+        subscription = await self.subscriptions.subscribe(
+            platform, chat_id, tags, lang, topic=topic
+        )
         if subscription.tags:
             return Notice(t(lang, "subscribe.tags", tags=", ".join(subscription.tags)))
         return Notice(t(lang, "subscribe.all"))
 
     async def unsubscribe(
-        self, platform: str, chat_id: str, tags: tuple[str, ...] = (), *, lang: str
+        self,
+        platform: str,
+        chat_id: str,
+        tags: tuple[str, ...] = (),
+        *,
+        lang: str,
+        topic: str | None = None,
     ) -> Notice:
-        before = await self.subscriptions.get(platform, chat_id)
+        before = await self.subscriptions.get(platform, chat_id, topic=topic)
         if before is None or not before.active:
             return Notice(t(lang, "unsubscribe.none"))
         after = await self.subscriptions.unsubscribe(
-            platform, chat_id, tuple(tag.lstrip("#") for tag in tags)
+            platform, chat_id, tuple(tag.lstrip("#") for tag in tags), topic=topic
         )
         if after is not None and after.active:
             return Notice(t(lang, "unsubscribe.tags", tags=", ".join(after.tags)))

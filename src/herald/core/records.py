@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from herald.content.post import Post
 
@@ -44,6 +45,23 @@ class Slice:
     items: list[PostSummary]
 
 
+SendMode = Literal["card", "article", "title"]
+"""How a subscription's pushes look: the excerpt card, the article itself, or its title."""
+SEND_MODES: tuple[SendMode, ...] = ("card", "article", "title")
+
+
+@dataclass(frozen=True, slots=True)
+class PushOptions:
+    """How one subscription wants its pushes; the defaults are what Herald always did."""
+
+    silent: bool = False
+    """No notification sound (Telegram `disable_notification`, Discord's suppressed
+    notifications)."""
+    mode: SendMode = "card"
+    link_preview: bool = False
+    """Let the platform preview the first link of the message."""
+
+
 @dataclass(frozen=True, slots=True)
 class Subscription:
     id: int
@@ -53,6 +71,10 @@ class Subscription:
     """Casefolded tag filter; empty means every post."""
     language: str | None
     active: bool
+    topic: str | None = None
+    """A topic of the chat (a Telegram forum topic's `message_thread_id`); None: the chat
+    itself.  A chat may have one subscription per topic."""
+    options: PushOptions = PushOptions()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +87,9 @@ class Delivery:
     chat_id: str
     language: str | None
     attempts: int
+    topic: str | None = None
+    """Where in the chat it goes (see `Subscription.topic`)."""
+    options: PushOptions = PushOptions()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,13 @@ final messages.  Buttons carry an `Action` (encoded to a payload by the adapter)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from herald.content.document import Document
 from herald.core.actions import Action, Feed
+from herald.core.i18n import FALLBACK
 from herald.core.media import LocalImage
+from herald.limits import ARTICLE_MESSAGES
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,12 @@ class FeedPage:
     lang: str
 
 
+ArticleShow = Literal["opened", "part", "all", "images"]
+"""How an article is shown: as opened (its messages, or a pager at part 1 when it needs
+more than `max_messages`), one part of its pager (a ‹ › press: edited in place), every
+part as its own message ("send all"), or only its local images."""
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleView:
     post_id: int
@@ -62,6 +71,14 @@ class ArticleView:
     local_images: tuple[LocalImage, ...]
     """Images of the post that are files in the content folder, for platforms to upload."""
     back: Button
+    # group E (issue 15): long articles as a pager (`herald.core.pager`).
+    show: ArticleShow = "opened"
+    part: int = 1
+    """The part a pager shows (clamped by the renderer to the parts there are)."""
+    max_messages: int = ARTICLE_MESSAGES
+    """Sent as at most this many messages; an article needing more is a pager."""
+    reader_lang: str = FALLBACK
+    """The reader's language, for the pager's labels (`lang` is the post's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +97,19 @@ class Notice:
     heading: str | None = None
     """Shown above the text, emphasised (the welcome's `INCOMING TRANSMISSION`)."""
     buttons: tuple[Button, ...] = ()
+    rows: tuple[tuple[Button, ...], ...] = ()
+    """More buttons, a row each, below `buttons` (the /settings toggles)."""
 
 
 Reply = FeedPage | ArticleView | TagList | Notice
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """A post pushed to subscribers: its card, and the article itself for subscriptions
+    that want whole articles (each messenger sends it as the delivery's options ask)."""
+
+    card: Card
+    lang: str
+    """The subscription's language (labels, the banner)."""
+    article: ArticleView | None = None

@@ -23,7 +23,7 @@ from herald.core.i18n import DEFAULT_LANGUAGE, Language
 from herald.core.ports import Outbox, StoreUnavailable
 from herald.core.reader import ReaderService
 from herald.core.records import Delivery
-from herald.core.views import Card
+from herald.core.views import Announcement
 from herald.push.errors import PermanentFailure, RetryAfter, TemporaryFailure
 from herald.push.messenger import Messenger
 from herald.push.supervise import Backoff, StoreOutage, until_written
@@ -62,7 +62,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         """The running service's stop: ends retries of writes the store keeps refusing."""
-        self._cards: dict[tuple[int, str], Card | None] = {}
+        self._posts: dict[tuple[int, str, bool], Announcement | None] = {}
 
     def wake(self) -> None:
         """New entries were planned: stop waiting and look."""
@@ -113,7 +113,7 @@ class Dispatcher:
         worker has handed to the platform can be repeated after a crash.  A claim the store
         refuses ends the drain once the entries in hand are done, and is raised.
         """
-        self._cards.clear()  # a post edited since the last drain gets a fresh card
+        self._posts.clear()  # a post edited since the last drain gets a fresh card
         queue: asyncio.Queue[Delivery | None] = asyncio.Queue(maxsize=self.concurrency)
         attempted = 0
         refused: StoreUnavailable | None = None
@@ -143,14 +143,19 @@ class Dispatcher:
             raise refused
         return attempted
 
-    async def _card(self, post_id: int, lang: str) -> Card | None:
-        """One card per post and language for a whole broadcast, not one read per chat."""
-        key = (post_id, lang)
-        if key not in self._cards:
-            if len(self._cards) > 256:
-                self._cards.clear()
-            self._cards[key] = await self.reader.announcement(post_id, lang=lang)
-        return self._cards[key]
+    async def _announcement(self, delivery: Delivery, lang: str) -> Announcement | None:
+        """One card (and article, for subscriptions that want it or its link previewed)
+        per post and language for a whole broadcast, not one read per chat; None: no
+        longer published."""
+        whole = delivery.options.mode == "article" or delivery.options.link_preview
+        key = (delivery.post_id, lang, whole)
+        if key not in self._posts:
+            if len(self._posts) > 256:
+                self._posts.clear()
+            self._posts[key] = await self.reader.announcement_of(
+                delivery.post_id, lang=lang, with_article=whole
+            )
+        return self._posts[key]
 
     def _backoff(self, delivery: Delivery) -> float | None:
         """Seconds until the next attempt, doubling each time; None once attempts run out."""
@@ -163,21 +168,21 @@ class Dispatcher:
         lang = delivery.language or self.default_language
         outbox = self.outbox
         try:
-            card = await self._card(delivery.post_id, lang)
+            post = await self._announcement(delivery, lang)
         except Exception as exc:  # the post could not be read: try again soon, not an attempt
             log.warning("push: cannot read post %d: %s", delivery.post_id, exc)
             later = partial(outbox.retry_after, delivery.id, self.backoff_base, repr(exc))
             await self._written(later, "requeueing")
             return
-        if card is None:
+        if post is None:
             await self._written(
                 partial(outbox.skip, delivery.id, "post is no longer published"), "skipping"
             )
             return
         try:
             group = messenger.is_group(delivery.chat_id)
-            async with messenger.pacer.slot(delivery.chat_id, group=group):
-                await messenger.send_card(delivery.chat_id, card, lang=lang)
+            async with messenger.pacer.push_slot(delivery.chat_id, group=group):
+                await messenger.send(delivery, post)
         except RetryAfter as exc:
             log.info("push: %s %s: %s", messenger.platform, delivery.chat_id, exc)
             wait = partial(outbox.retry_after, delivery.id, exc.seconds, str(exc))

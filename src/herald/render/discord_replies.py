@@ -14,6 +14,7 @@ import regex
 
 from herald.core.i18n import t
 from herald.core.media import LocalImage
+from herald.core.pager import is_paged, part_navigation, part_on_screen, send_all_button
 from herald.core.views import ArticleView, Button, Card, FeedPage, Notice, Reply, TagList
 from herald.limits import (
     DISCORD_ACTION_ROWS,
@@ -27,7 +28,9 @@ from herald.limits import (
     DISCORD_EMBEDS_TOTAL_CHARS,
     DISCORD_MESSAGE_CHARS,
 )
-from herald.render.discord_md import discord_messages, escape
+from herald.render.article_parts import discord_page, discord_parts
+from herald.render.discord_md import escape
+from herald.render.discord_tags import TagMenu, tag_menu
 
 ACCENT = 0x2B6CB0
 Rows = tuple[tuple[Button, ...], ...]
@@ -51,6 +54,8 @@ class DiscordMessage:
     embeds: tuple[Embed, ...] = ()
     rows: Rows = ()
     files: tuple[LocalImage, ...] = ()
+    tag_menu: TagMenu | None = None
+    """The tags shown, as a select menu in a row of its own below `rows`."""
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -94,7 +99,8 @@ def feed_message(page: FeedPage) -> DiscordMessage:
     content = f"**{escape(page.heading)}** · {page.page_label}"
     reads = _rows([card.read for card in cards])
     navigation = (tuple(page.navigation),) if page.navigation else ()
-    return DiscordMessage(content, tuple(embeds), (*reads, *navigation))
+    tags = tag_menu(tuple(tag for card in cards for tag in card.tags), page.lang)
+    return DiscordMessage(content, tuple(embeds), (*reads, *navigation), tag_menu=tags)
 
 
 def tags_message(tags: TagList) -> DiscordMessage:
@@ -105,15 +111,37 @@ def tags_message(tags: TagList) -> DiscordMessage:
 
 
 def article_messages(article: ArticleView) -> list[DiscordMessage]:
-    """Markdown split to the limit; local images attached and the back button on the last."""
+    """Markdown split to the limit; local images attached and the back button on the last;
+    an article needing more than `max_messages` is one pager message (`core.pager`)."""
     header = f"# {escape(article.title)}\n-# {_meta(article.date_text, article.tags)}\n"
-    chunks = discord_messages(article.document, header=header)
+    parts = discord_parts(article, header)
     files = tuple(
         image for image in article.local_images if image.size <= DISCORD_ATTACHMENT_BYTES
     )[:DISCORD_ATTACHMENTS]
-    messages = [DiscordMessage(chunk) for chunk in chunks]
-    messages[-1] = DiscordMessage(chunks[-1], rows=((article.back,),), files=files)
+    if article.show == "images":
+        return [DiscordMessage(files=files) if files else _no_images(article)]
+    if is_paged(article, len(parts)):
+        return [pager_message(article, parts, files=files if article.show == "opened" else ())]
+    messages = [DiscordMessage(chunk) for chunk in parts]
+    tags = tag_menu(article.tags, article.reader_lang)
+    messages[-1] = DiscordMessage(parts[-1], rows=((article.back,),), files=files, tag_menu=tags)
     return messages
+
+
+def pager_message(
+    article: ArticleView, parts: tuple[str, ...], *, files: tuple[LocalImage, ...]
+) -> DiscordMessage:
+    """One part with ‹ › (edited in place), back and "send all".  The images ride on the
+    pager when it is sent; an edit that names no files keeps them, so they stay below
+    whichever part is shown."""
+    rows = (part_navigation(article, len(parts)), (article.back, send_all_button(article)))
+    page = discord_page(article, parts, part_on_screen(article, len(parts)))
+    tags = tag_menu(article.tags, article.reader_lang)
+    return DiscordMessage(page, rows=tuple(row for row in rows if row), files=files, tag_menu=tags)
+
+
+def _no_images(article: ArticleView) -> DiscordMessage:
+    return DiscordMessage(t(article.reader_lang, "article.no_images"))
 
 
 def notice_message(notice: Notice) -> DiscordMessage:
@@ -121,7 +149,7 @@ def notice_message(notice: Notice) -> DiscordMessage:
     text = notice.text
     if notice.heading:
         text = f"**{escape(notice.heading)}**\n\n{text}"
-    rows = (notice.buttons,) if notice.buttons else ()
+    rows = ((notice.buttons,) if notice.buttons else ()) + notice.rows
     return DiscordMessage(_shorten(text, DISCORD_MESSAGE_CHARS), rows=rows)
 
 
@@ -138,4 +166,5 @@ def reply_messages(reply: Reply) -> list[DiscordMessage]:
 def announcement_message(card: Card, *, lang: str) -> DiscordMessage:
     """The card pushed to subscribed channels when a post is published."""
     embed = card_embed(card, card.excerpt)
-    return DiscordMessage(f"**{t(lang, 'banner')}**", (embed,), ((card.read,),))
+    tags = tag_menu(card.tags, lang)
+    return DiscordMessage(f"**{t(lang, 'banner')}**", (embed,), ((card.read,),), tag_menu=tags)

@@ -16,6 +16,13 @@ from pathlib import Path
 import regex
 
 from herald.core.i18n import t
+from herald.core.pager import (
+    images_button,
+    is_paged,
+    part_navigation,
+    part_on_screen,
+    send_all_button,
+)
 from herald.core.views import ArticleView, Button, Card, FeedPage, Notice, Reply, TagList
 from herald.limits import (
     TELEGRAM_CAPTION_CHARS,
@@ -23,8 +30,10 @@ from herald.limits import (
     TELEGRAM_MESSAGE_CHARS,
     TELEGRAM_PHOTO_BYTES,
 )
+from herald.render.article_parts import telegram_page, telegram_parts
 from herald.render.split import Run, cut_point, utf16_length
-from herald.render.telegram_html import BOLD, ITALIC, telegram_messages
+from herald.render.telegram_html import BOLD
+from herald.render.telegram_tags import meta_html, meta_runs
 
 _TAG = re.compile(r"<[^>]*>")
 READ_BUTTONS_PER_ROW = 5
@@ -62,27 +71,24 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def hashtags(tags: tuple[str, ...]) -> str:
-    return " ".join("#" + regex.sub(r"[^\w]+", "_", tag) for tag in tags)
-
-
 def _rows(buttons: list[Button], per_row: int) -> list[tuple[Button, ...]]:
     return [tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
 
-def _meta(date_text: str, tags: tuple[str, ...]) -> str:
-    return " · ".join(part for part in (date_text, hashtags(tags)) if part)
-
-
-def _card_html(card: Card, excerpt: str) -> str:
-    meta = escape(_meta(card.date_text, card.tags))
+def _card_html(card: Card, excerpt: str, bot_username: str | None = None) -> str:
+    meta = meta_html(card.date_text, card.tags, bot_username)  # tags link to the bot
     return f"<b>{card.number}. {escape(card.title)}</b>\n<i>{meta}</i>\n{escape(excerpt)}"
 
 
-def _feed_html(page: FeedPage, excerpts: list[str], banner: bool) -> str:
+def _feed_html(
+    page: FeedPage, excerpts: list[str], banner: bool, bot_username: str | None = None
+) -> str:
     top = f"<b>{escape(t(page.lang, 'banner'))}</b>\n\n" if banner else ""
     heading = f"{top}<b>{escape(page.heading)}</b> · {escape(page.page_label)}"
-    cards = [_card_html(card, text) for card, text in zip(page.cards, excerpts, strict=True)]
+    cards = [
+        _card_html(card, text, bot_username)
+        for card, text in zip(page.cards, excerpts, strict=True)
+    ]
     return "\n\n".join([heading, *cards])
 
 
@@ -94,15 +100,19 @@ def _shorten(text: str, graphemes: int) -> str:
 
 
 def feed_message(
-    page: FeedPage, *, banner: bool = False, limit: int = TELEGRAM_MESSAGE_CHARS
+    page: FeedPage,
+    *,
+    banner: bool = False,
+    limit: int = TELEGRAM_MESSAGE_CHARS,
+    bot_username: str | None = None,
 ) -> TelegramMessage:
     excerpts = [card.excerpt for card in page.cards]
-    text = _feed_html(page, excerpts, banner)
+    text = _feed_html(page, excerpts, banner, bot_username)
     budget = max((len(e) for e in excerpts), default=0)
     while visible_length(text) > limit and budget > 0:
         budget = budget * 3 // 4 if budget > 8 else 0
         excerpts = [_shorten(card.excerpt, budget) for card in page.cards]
-        text = _feed_html(page, excerpts, banner)
+        text = _feed_html(page, excerpts, banner, bot_username)
     reads = _rows([card.read for card in page.cards], READ_BUTTONS_PER_ROW)
     navigation = (tuple(page.navigation),) if page.navigation else ()
     return TelegramMessage(text, (*reads, *navigation))
@@ -112,31 +122,46 @@ def deep_link(bot_username: str, link_key: str) -> str:
     return f"https://t.me/{bot_username}?start={link_key}"
 
 
-def _article_header(article: ArticleView) -> list[Run]:
-    meta = _meta(article.date_text, article.tags)
-    return [Run(article.title, (BOLD,)), Run("\n"), Run(meta, (ITALIC,))]
+def _article_header(article: ArticleView, bot_username: str | None = None) -> list[Run]:
+    meta = meta_runs(article.date_text, article.tags, bot_username)  # tags link to the bot
+    return [Run(article.title, (BOLD,)), Run("\n"), *meta]
 
 
 def article_messages(
     article: ArticleView, *, lang: str, bot_username: str | None
 ) -> list[TelegramMessage]:
-    """Text split to the limit, local images as photos, the buttons on the last message."""
+    """Text split to the limit, local images as photos, the buttons on the last message;
+    an article needing more than `max_messages` is one pager message (`core.pager`)."""
     row = [article.back]
     if bot_username:
         row.append(Button(t(lang, "button.share"), url=deep_link(bot_username, article.link_key)))
-    keyboard: Keyboard = (tuple(row),)
-    messages = [
-        TelegramMessage(chunk)
-        for chunk in telegram_messages(article.document, header=_article_header(article))
-    ]
-    messages += [
+    parts = telegram_parts(article, _article_header(article, bot_username))
+    photos = [
         TelegramMessage(escape(image.alt[:TELEGRAM_CAPTION_CHARS]), photo=image.path)
         for image in article.local_images
         if image.size <= TELEGRAM_PHOTO_BYTES
     ]
+    if article.show == "images":
+        return photos or [TelegramMessage(escape(t(lang, "article.no_images")))]
+    if is_paged(article, len(parts)):
+        return [pager_message(article, parts, tuple(row), photos=len(photos))]
+    messages = [TelegramMessage(chunk) for chunk in parts] + photos
     last = messages[-1]
-    messages[-1] = TelegramMessage(last.text, keyboard, last.photo)
+    messages[-1] = TelegramMessage(last.text, (tuple(row),), last.photo)
     return messages
+
+
+def pager_message(
+    article: ArticleView, parts: tuple[str, ...], row: tuple[Button, ...], *, photos: int
+) -> TelegramMessage:
+    """One part with ‹ › (edited in place), back and share, "send all", and a button for
+    the photos: they are sent when asked for, so the article stays one message."""
+    extras = [send_all_button(article)]
+    if photos:
+        extras.append(images_button(article, photos))
+    keyboard = (part_navigation(article, len(parts)), row, tuple(extras))
+    page = telegram_page(article, parts, part_on_screen(article, len(parts)))
+    return TelegramMessage(page, tuple(r for r in keyboard if r))
 
 
 def tags_message(tags: TagList) -> TelegramMessage:
@@ -167,7 +192,7 @@ def notice_message(notice: Notice, *, limit: int = TELEGRAM_MESSAGE_CHARS) -> Te
     text = escape(fit(notice.text, limit - utf16_length(heading)))
     if notice.heading:
         text = f"<b>{escape(notice.heading)}</b>\n\n{text}"
-    return TelegramMessage(text, (notice.buttons,) if notice.buttons else ())
+    return TelegramMessage(text, ((notice.buttons,) if notice.buttons else ()) + notice.rows)
 
 
 def reply_messages(
@@ -175,7 +200,7 @@ def reply_messages(
 ) -> list[TelegramMessage]:
     """Whatever the core answered, as the messages to send, in order."""
     if isinstance(reply, FeedPage):
-        return [feed_message(reply)]
+        return [feed_message(reply, bot_username=bot_username)]
     if isinstance(reply, ArticleView):
         return article_messages(reply, lang=lang, bot_username=bot_username)
     if isinstance(reply, TagList):
@@ -183,9 +208,11 @@ def reply_messages(
     return [notice_message(reply)]
 
 
-def announcement_message(card: Card, *, lang: str) -> TelegramMessage:
+def announcement_message(
+    card: Card, *, lang: str, bot_username: str | None = None
+) -> TelegramMessage:
     """The card pushed to subscribers when a post is published."""
-    meta = escape(_meta(card.date_text, card.tags))
+    meta = meta_html(card.date_text, card.tags, bot_username)
     text = (
         f"<b>{escape(t(lang, 'banner'))}</b>\n\n<b>{escape(card.title)}</b>\n"
         f"<i>{meta}</i>\n{escape(card.excerpt)}"

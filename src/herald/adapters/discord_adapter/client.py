@@ -24,16 +24,19 @@ from discord.http import Route
 from herald.adapters import AdapterError, Services
 from herald.adapters.connecting import DEFAULT_BACKOFF, Backoff, keep_trying
 from herald.adapters.discord_adapter import PLATFORM, DiscordSettings
+from herald.core.actions import SetOption, decode
 from herald.core.commands import Chat, Command, Request, execute
 from herald.core.i18n import Language, language_of, parse_language, t
 from herald.core.views import ArticleView, FeedPage, Notice, Reply
-from herald.limits import DISCORD_CHOICES
+from herald.limits import DISCORD_CHOICES, DISCORD_EMBEDS_PER_MESSAGE
 from herald.push.pacing import ChatLimits, Pacer
 from herald.render.discord_replies import reply_messages
 
 from .buttons import ActionButton
 from .commands import RegistryTranslator, build_tree, choices
 from .messenger import DiscordMessenger
+from .settings_buttons import may_manage, press_setting
+from .tag_menu import TagSelect
 from .wire import send_arguments
 
 log = logging.getLogger(__name__)
@@ -59,7 +62,8 @@ class HeraldDiscord(discord.Client):
             intents=discord.Intents.none() | discord.Intents(guilds=True),
             allowed_mentions=discord.AllowedMentions.none(),
         )
-        self.reader = services.reader
+        # Pages hold at most 10 cards here (10 embeds a message), numbered that way.
+        self.reader = services.reader.with_page_size_at_most(DISCORD_EMBEDS_PER_MESSAGE)
         self.default_language: Language = services.default_language
         self.guild_id = guild_id
         self.tree = app_commands.CommandTree(self)
@@ -67,7 +71,7 @@ class HeraldDiscord(discord.Client):
         build_tree(self)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(ActionButton)
+        self.add_dynamic_items(ActionButton, TagSelect)
         await self.tree.set_translator(RegistryTranslator())
         if self.guild_id is not None:
             guild = discord.Object(id=self.guild_id)
@@ -85,7 +89,7 @@ class HeraldDiscord(discord.Client):
 
     async def run_command(self, interaction: Interaction, command: Command, argument: str) -> None:
         lang = await self.language(interaction)
-        if command.manages_chat and not _may_manage(interaction):
+        if command.manages_chat and not may_manage(interaction):
             notice = Notice(t(lang, "subscribe.admins_only"))
             await self.respond(interaction, notice, ephemeral=True)
             return
@@ -128,8 +132,8 @@ class HeraldDiscord(discord.Client):
     async def respond(
         self, interaction: Interaction, reply: Reply, *, ephemeral: bool = False, edit: bool = False
     ) -> None:
-        """Send (or, for paging, edit in place) whatever the core answered."""
-        if isinstance(reply, ArticleView):
+        """Send (or, for paging and a pager's ‹ ›, edit in place) what the core answered."""
+        if isinstance(reply, ArticleView) and not edit:
             await self.send_article(interaction, reply, ephemeral=ephemeral)
             return
         ephemeral = ephemeral or (isinstance(reply, Notice) and reply.is_error)
@@ -154,11 +158,15 @@ class HeraldDiscord(discord.Client):
 
     async def handle_action(self, interaction: Interaction, payload: str) -> None:
         lang = await self.language(interaction)
+        change = decode(payload)
+        if isinstance(change, SetOption):  # a /settings toggle: a deliberate write
+            await press_setting(self.reader.subscriptions, interaction, change, lang=lang)
+            return
         reply = await self.reader.perform(payload, lang=lang)
         if reply is None:
             await interaction.response.defer()
             return
-        if isinstance(reply, FeedPage):
+        if isinstance(reply, FeedPage) or (isinstance(reply, ArticleView) and reply.show == "part"):
             await self.respond(interaction, reply, edit=True)
         else:  # an article opened from a card is for the reader who pressed, not the channel
             await self.respond(interaction, reply, ephemeral=True)
@@ -170,6 +178,8 @@ class HeraldDiscord(discord.Client):
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
         if ActionButton.__discord_ui_compiled_template__.fullmatch(custom_id):
+            return
+        if TagSelect.__discord_ui_compiled_template__.fullmatch(custom_id):
             return
         log.info("unknown component custom_id %r", custom_id[:100])
         if not interaction.response.is_done():
@@ -193,12 +203,6 @@ class HeraldDiscord(discord.Client):
                 await interaction.response.send_message(text, ephemeral=True)
         except (discord.HTTPException, *_NETWORK_ERRORS):
             log.warning("could not tell the user about the error")
-
-
-def _may_manage(interaction: Interaction) -> bool:
-    """Channel subscriptions are for members who may manage the channel."""
-    permissions = interaction.permissions
-    return interaction.guild_id is None or permissions.manage_channels or permissions.administrator
 
 
 class DiscordAdapter:

@@ -8,19 +8,24 @@ import discord
 
 from herald.core.actions import Noop, encode
 from herald.limits import (
+    DISCORD_ACTION_ROWS,
     DISCORD_ATTACHMENT_DESCRIPTION_CHARS,
     DISCORD_BUTTON_LABEL_CHARS,
     DISCORD_COMPONENTS_PER_ROW,
 )
 from herald.render.discord_replies import DiscordMessage, Embed, Rows
+from herald.render.discord_tags import TagMenu
 
 from .buttons import ActionButton
+from .tag_menu import TagSelect
 
 
-def view(rows: Rows) -> discord.ui.View:
-    """Buttons are dynamic items: the action lives in the custom_id, not in this object."""
+def view(rows: Rows, tags: TagMenu | None = None) -> discord.ui.View:
+    """Buttons are dynamic items: the action lives in the custom_id, not in this object.
+    The tag menu, if any, takes the next row (a select fills a row alone)."""
     buttons = discord.ui.View(timeout=None)
-    for row_index, row in enumerate(r for r in rows if r):
+    filled = [r for r in rows if r]
+    for row_index, row in enumerate(filled):
         for button in row[:DISCORD_COMPONENTS_PER_ROW]:
             label = button.label[:DISCORD_BUTTON_LABEL_CHARS]
             if button.url:
@@ -34,6 +39,10 @@ def view(rows: Rows) -> discord.ui.View:
                         disabled=isinstance(button.action, Noop),
                     )
                 )
+    if tags is not None and len(filled) < DISCORD_ACTION_ROWS:
+        # Placed last and by the view: the first row still empty, the one below the
+        # buttons (discord.py 2.7's Select shadows `row` with a slot, so it is not set).
+        buttons.add_item(TagSelect.of(tags))
     return buttons
 
 
@@ -49,8 +58,8 @@ def send_arguments(message: DiscordMessage, *, with_files: bool = True) -> dict[
     arguments: dict[str, Any] = {"content": message.content}
     if message.embeds:
         arguments["embeds"] = [_embed(embed) for embed in message.embeds]
-    if message.rows:
-        arguments["view"] = view(message.rows)
+    if message.rows or message.tag_menu:
+        arguments["view"] = view(message.rows, message.tag_menu)
     if with_files and message.files:
         arguments["files"] = [
             discord.File(

@@ -19,19 +19,20 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from herald.adapters import Services
-from herald.core.actions import decode
+from herald.core.actions import SetOption, decode
 from herald.core.commands import Chat, Command, Request, execute
 from herald.core.i18n import Language, language_of, parse_language, t
-from herald.core.views import FeedPage, Notice, Reply
+from herald.core.views import ArticleView, FeedPage, Notice, Reply
 from herald.limits import (
     ECHOED_COMMAND_CHARS,
     TELEGRAM_CALLBACK_ANSWER_CHARS,
     TELEGRAM_INLINE_RESULTS,
 )
 from herald.render.split import cut_point
-from herald.render.telegram_replies import feed_message, inline_articles, reply_messages
+from herald.render.telegram_replies import inline_articles, reply_messages
 
-from .wire import markup, send
+from .settings_buttons import press_setting
+from .wire import markup, send, topic_of
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
@@ -57,8 +58,9 @@ class TelegramHandlers:
         chat = update.effective_chat
         if chat is None:
             return
+        topic = topic_of(update.effective_message)  # a forum topic's answers stay in it
         for message in reply_messages(reply, lang=lang, bot_username=context.bot.username):
-            await send(context.bot, chat.id, message)
+            await send(context.bot, chat.id, message, thread_id=topic)
 
     # -- commands ------------------------------------------------------------------------
 
@@ -77,11 +79,13 @@ class TelegramHandlers:
             await self.reply(update, context, Notice(t(lang, "subscribe.admins_only")), lang)
             return
         user = update.effective_user
+        topic = topic_of(update.effective_message)
         where = Chat(
             PLATFORM,
             str(chat.id),
             user_id=str(user.id) if user else None,
             private=chat.type == ChatType.PRIVATE,
+            topic=str(topic) if topic is not None else None,
         )
         request = Request(
             " ".join(context.args or ()),
@@ -122,13 +126,19 @@ class TelegramHandlers:
         if action is None:  # forged or from an older version: say so on the button itself
             await query.answer(t(lang, "action.stale")[:TELEGRAM_CALLBACK_ANSWER_CHARS])
             return
+        if isinstance(action, SetOption):  # a /settings toggle: a deliberate write
+            await press_setting(self.reader.subscriptions, context, query, action, lang=lang)
+            return
         await query.answer()  # first, before any slow work: the spinner stops at once
         reply = await self.reader.act(action, lang=lang)
         if reply is None:
             return
         message = query.message
-        if isinstance(reply, FeedPage) and isinstance(message, Message):
-            page = feed_message(reply)
+        turned = isinstance(reply, FeedPage) or (
+            isinstance(reply, ArticleView) and reply.show == "part"  # a pager's ‹ ›
+        )
+        if turned and isinstance(message, Message):
+            [page] = reply_messages(reply, lang=lang, bot_username=context.bot.username)
             try:
                 await message.edit_text(
                     page.text,
@@ -189,6 +199,10 @@ class TelegramHandlers:
         if isinstance(update, Update) and update.effective_chat is not None:
             lang = await self.language(update)
             try:
-                await context.bot.send_message(update.effective_chat.id, t(lang, "error.internal"))
+                await context.bot.send_message(
+                    update.effective_chat.id,
+                    t(lang, "error.internal"),
+                    message_thread_id=topic_of(update.effective_message),
+                )
             except TelegramError:
                 log.warning("could not tell the user about the error")

@@ -33,13 +33,13 @@ def _config(tmp_path: Path, content_dir: Path, bot: str, platform: str) -> Path:
 
 @contextlib.asynccontextmanager
 async def telegram_bot(
-    tmp_path: Path, content_dir: Path, *, bot: str = ""
+    tmp_path: Path, content_dir: Path, *, bot: str = "", telegram_keys: str = ""
 ) -> AsyncIterator[Harness]:
-    """`bot`: more `[bot]` keys, one a line."""
+    """`bot`, `telegram_keys`: more `[bot]` / `[telegram]` keys, one a line."""
     async with FakeTelegram() as tg:
         section = (
             f'[telegram]\nbase_url = "{tg.base_url}"\nmax_per_chat_per_second = 50.0\n'
-            "poll_timeout = 1.0\n"
+            f"poll_timeout = 1.0\n{telegram_keys}"
         )
         path = _config(tmp_path, content_dir, bot, section)
         async with open_app(load_config(path, environ={"HERALD_TELEGRAM_TOKEN": TOKEN})) as app:

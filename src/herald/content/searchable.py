@@ -3,7 +3,7 @@
 Search needs every word a reader can see, not the document's structure, and a sync that
 indexes 100k posts cannot afford a full Markdown parse of each only for that (the parse is
 most of a post's cost; cards are rendered from the parsed document later, see
-`herald.store.excerpts`).  So the index reads the source, with what a reader never sees
+`herald.indexing.excerpts`).  So the index reads the source, with what a reader never sees
 taken out: link and image destinations, reference definitions, footnote labels, HTML tags
 and comments, the content of scripts and styles, Liquid tags.  Everything else stays:
 code, LaTeX as written, alt texts, list numbers and fence languages (harmless extra words).
@@ -34,6 +34,11 @@ _SILENT = regex.compile(
 )
 """A silent element with its content, within one block; an unclosed one loses its tag only
 (whatever follows is indexed: an extra word is harmless, a lost one is not)."""
+_ASIDE = regex.compile(
+    r"<d-footnote\b[^>]*>((?:(?!\n[ \t]*\n).)*?)</d-footnote\s*>", regex.S | regex.I
+)
+"""A distill footnote: read at the end of the post, as the rendered text has it, so the
+text around it joins up as a reader sees it (two CJK runs either side become one)."""
 _IMG_ALT = regex.compile(
     r"""<img\b[^>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""", regex.I
 )
@@ -57,6 +62,9 @@ def searchable_text(markdown: str) -> str:
     text = resolve_liquid(markdown)
     if "<" in text:
         text = _COMMENT.sub(_GAP, text)
+        if "<d-footnote" in text:
+            asides = [match.group(1) for match in _ASIDE.finditer(text)]
+            text = "\n\n".join([_ASIDE.sub(_GAP, text), *asides])
         text = _SILENT.sub(_GAP, text)
         text = _IMG_ALT.sub(_alt, text)
         text = _TAG.sub(_GAP, text)

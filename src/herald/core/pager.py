@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from herald.core.actions import (
     Feed,
-    Noop,
     PagerAction,
     ReadAll,
     ReadImages,
@@ -29,6 +28,7 @@ from herald.core.actions import (
     ShowTag,
 )
 from herald.core.i18n import t
+from herald.core.paging import moves
 from herald.core.views import ArticleView, Button, Reply
 
 if TYPE_CHECKING:
@@ -70,28 +70,15 @@ def back_feed(article: ArticleView) -> Feed | None:
 
 
 def part_navigation(article: ArticleView, parts: int) -> tuple[Button, ...]:
-    """First, previous, i/n, next, last, like a feed's pages: only the moves that lead
-    somewhere else (Discord refuses two buttons with the same action)."""
-    if parts <= 1:
-        return ()
-    part = part_on_screen(article, parts)
-    lang = article.reader_lang
+    """The moves between an article's parts, like a feed's between its pages."""
     back = back_feed(article)
-
-    def to(target: int) -> ReadPart:
-        return ReadPart(article.post_id, target, back)
-
-    buttons: list[Button] = []
-    if part > 2:
-        buttons.append(Button(t(lang, "button.part_first"), to(1)))
-    if part > 1:
-        buttons.append(Button(t(lang, "button.part_previous"), to(part - 1)))
-    buttons.append(Button(f"{part}/{parts}", Noop()))
-    if part < parts:
-        buttons.append(Button(t(lang, "button.part_next"), to(part + 1)))
-    if part < parts - 1:
-        buttons.append(Button(t(lang, "button.part_last"), to(parts)))
-    return tuple(buttons)
+    return moves(
+        part_on_screen(article, parts),
+        parts,
+        lambda part: ReadPart(article.post_id, part, back),
+        article.reader_lang,
+        labels="button.part_",
+    )
 
 
 def part_label(article: ArticleView, part: int, parts: int) -> str:

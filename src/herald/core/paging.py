@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from herald.core.actions import Action, Feed, Noop
@@ -10,26 +11,31 @@ from herald.core.views import Button, Notice
 
 
 def navigation(action: Feed, pages: int, lang: str) -> tuple[Button, ...]:
-    if pages <= 1:
+    """The moves between the pages of a feed."""
+    return moves(action.page, pages, lambda page: replace(action, page=page), lang)
+
+
+def moves(
+    at: int, count: int, to: Callable[[int], Action], lang: str, *, labels: str = "button."
+) -> tuple[Button, ...]:
+    """First, previous, i/n, next, last — of pages or of an article's parts (`labels` is
+    the sentences' prefix: `button.first` …, or `button.part_first` …).
+
+    Never two buttons for the same move (Discord refuses duplicate custom_ids, and a reader
+    gains nothing from them): "first"/"last" only where they differ from "previous"/"next".
+    """
+    if count <= 1:
         return ()
-    page = action.page
-
-    def to(target: int) -> Action:
-        return replace(action, page=target)
-
-    # Never two buttons for the same move (Discord refuses duplicate custom_ids, and a
-    # reader gains nothing from them): "first"/"last" only where they differ from
-    # "previous"/"next".
     buttons: list[Button] = []
-    if page > 2:
-        buttons.append(Button(t(lang, "button.first"), to(1)))
-    if page > 1:
-        buttons.append(Button(t(lang, "button.previous"), to(page - 1)))
-    buttons.append(Button(f"{page}/{pages}", Noop()))
-    if page < pages:
-        buttons.append(Button(t(lang, "button.next"), to(page + 1)))
-    if page < pages - 1:
-        buttons.append(Button(t(lang, "button.last"), to(pages)))
+    if at > 2:
+        buttons.append(Button(t(lang, f"{labels}first"), to(1)))
+    if at > 1:
+        buttons.append(Button(t(lang, f"{labels}previous"), to(at - 1)))
+    buttons.append(Button(f"{at}/{count}", Noop()))
+    if at < count:
+        buttons.append(Button(t(lang, f"{labels}next"), to(at + 1)))
+    if at < count - 1:
+        buttons.append(Button(t(lang, f"{labels}last"), to(count)))
     return tuple(buttons)
 
 

@@ -30,16 +30,15 @@ from herald.core.actions import (
     ShowSearch,
     ShowTag,
     decode,
-    encode,
     tag_ref,
 )
+from herald.core.chats import ChatDesk
 from herald.core.i18n import t
 from herald.core.media import local_images
 from herald.core.pager import act_on_article
 from herald.core.paging import navigation
 from herald.core.ports import Store
 from herald.core.records import PostRecord, PostSummary, Slice
-from herald.core.subscription_bounds import refusal, wanted_tags
 from herald.core.views import (
     Announcement,
     ArticleView,
@@ -59,7 +58,7 @@ async def _parsed(body: str, path: str) -> Document:
     return await article_document(body, path)
 
 
-class ReaderService:
+class ReaderService(ChatDesk):
     def __init__(
         self,
         store: Store,
@@ -278,18 +277,6 @@ class ReaderService:
         article = await self.open_post(post_id, lang=lang) if with_article else None
         return Announcement(card, lang, article if isinstance(article, ArticleView) else None)
 
-    async def reading_list(self, platform: str, chat_id: str) -> Feed | None:
-        """The list a command last showed in this chat, if it is still a valid one."""
-        payload = await self.preferences.reading_list(platform, chat_id)
-        action = decode(payload) if payload else None
-        return action if isinstance(action, ShowLatest | ShowTag | ShowSearch) else None
-
-    async def remember_list(self, platform: str, chat_id: str, feed: Feed) -> None:
-        """Written only when the chat turns to another list: paging writes nothing."""
-        first_page = encode(replace(feed, page=1))
-        if await self.preferences.reading_list(platform, chat_id) != first_page:
-            await self.preferences.set_reading_list(platform, chat_id, first_page)
-
     # -- buttons -------------------------------------------------------------------------
 
     async def perform(self, payload: str, *, lang: str) -> Reply | None:
@@ -309,46 +296,3 @@ class ReaderService:
         if isinstance(action, ReadPart | ReadAll | ReadImages):
             return await act_on_article(self, action, lang=lang)
         return await self.feed(action, lang=lang)
-
-    # -- subscriptions -------------------------------------------------------------------
-
-    async def subscribe(
-        self,
-        platform: str,
-        chat_id: str,
-        tags: tuple[str, ...] = (),
-        *,
-        lang: str,
-        topic: str | None = None,
-    ) -> Notice:
-        tags = wanted_tags(tags)
-        current = await self.subscriptions.get(platform, chat_id, topic=topic) if tags else None
-        kept = current.tags if current is not None and current.active else ()
-        refused = refusal(kept, tags, lang)
-        if refused is not None:  # bounded: nothing is stored
-            return refused
-        subscription = await self.subscriptions.subscribe(
-            platform, chat_id, tags, lang, topic=topic
-        )
-        if subscription.tags:
-            return Notice(t(lang, "subscribe.tags", tags=", ".join(subscription.tags)))
-        return Notice(t(lang, "subscribe.all"))
-
-    async def unsubscribe(
-        self,
-        platform: str,
-        chat_id: str,
-        tags: tuple[str, ...] = (),
-        *,
-        lang: str,
-        topic: str | None = None,
-    ) -> Notice:
-        before = await self.subscriptions.get(platform, chat_id, topic=topic)
-        if before is None or not before.active:
-            return Notice(t(lang, "unsubscribe.none"))
-        after = await self.subscriptions.unsubscribe(
-            platform, chat_id, tuple(tag.lstrip("#") for tag in tags), topic=topic
-        )
-        if after is not None and after.active:
-            return Notice(t(lang, "unsubscribe.tags", tags=", ".join(after.tags)))
-        return Notice(t(lang, "unsubscribe.done"))

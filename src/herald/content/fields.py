@@ -7,10 +7,13 @@ Each takes the raw value from YAML or TOML and returns the normalised value, or 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
+from typing import Literal
 
-from herald.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, language_by_script, language_named
+from herald.core.i18n import LANGUAGES, language_named
+
+TagSplit = Literal["commas", "words", "none"]
 
 
 class FieldError(ValueError):
@@ -36,8 +39,14 @@ _DATE_FORMATS = (
 )
 
 
-def as_datetime(name: str, value: object) -> datetime:
-    """Dates from YAML/TOML objects, ISO 8601 and common blog formats; naive means UTC."""
+def as_datetime(name: str, value: object, zone: tzinfo = UTC) -> datetime:
+    """Dates from YAML/TOML objects, ISO 8601 and common blog formats.
+
+    A naive time, or a bare date (midnight), is read in `zone`: UTC for a plain folder,
+    the site's own zone for a Jekyll or Hugo site (as both read them), `[content]
+    timezone` when set.  An explicit offset always wins.  `replace` is right across DST:
+    an hour that happens twice reads as its first occurrence (fold 0).
+    """
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
@@ -46,7 +55,7 @@ def as_datetime(name: str, value: object) -> datetime:
         parsed = _parse_date_text(name, value.strip())
     else:
         raise FieldError(f"{name}: expected a date, got {type(value).__name__}")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
 
 
 def _parse_date_text(name: str, text: str) -> datetime:
@@ -81,12 +90,27 @@ def as_bool(name: str, value: object) -> bool:
     raise FieldError(f"{name}: expected true or false, got {value!r}")
 
 
-def as_tags(name: str, value: object) -> tuple[str, ...]:
-    """A list, or a comma-separated string (ASCII or Chinese commas); deduplicated, in order."""
+_COMMAS = re.compile(r"[,，、]")
+
+
+def as_tags(name: str, value: object, split: TagSplit = "commas") -> tuple[str, ...]:
+    """A list, or a string split as its site reads one; deduplicated, in order.
+
+    `commas` (a plain folder): on ASCII or Chinese commas.  `words` (Jekyll's plural
+    `tags:` / `categories:`): on whitespace, as Jekyll does, unless the string has a
+    comma, which says the author meant a list of phrases (Jekyll itself would make
+    `learning,` a tag).  `none` (Hugo, Jekyll's singular `tag:`): one term, spaces and all.
+    """
     if value is None:
         return ()
     if isinstance(value, str):
-        items: list[object] = re.split(r"[,，、]", value)
+        items: list[object]
+        if split == "none":
+            items = [value]
+        elif split == "words" and not _COMMAS.search(value):
+            items = list(value.split())
+        else:
+            items = list(_COMMAS.split(value))
     elif isinstance(value, list | tuple):
         items = list(value)
     else:
@@ -107,19 +131,3 @@ def as_lang(name: str, value: object) -> str:
     if lang is None:
         raise FieldError(f"{name}: expected {' or '.join(LANGUAGES)}, got {text.lower()!r}")
     return lang
-
-
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-
-
-def detect_lang(text: str) -> str:
-    """By the share of CJK among the first 600 visible characters (`i18n.CJK_SHARE`).
-
-    One stdlib `re` pass over a short sample: the language shows in the first paragraph,
-    and scanning whole posts with `\\p{…}` classes cost 0.1-0.2 ms a post.
-    """
-    sample = text[:600]
-    visible = len(sample) - sample.count(" ") - sample.count("\n")
-    if visible <= 0:
-        return DEFAULT_LANGUAGE
-    return language_by_script(len(_CJK.findall(sample)) / visible)

@@ -1,69 +1,64 @@
 """Read Markdown files with frontmatter into `Post` records, or say precisely why not.
 
 Pelican-style: one reader per frontmatter dialect (YAML `---`, TOML `+++` as Hugo writes
-it), all normalised here, at the edge, into one shape.  Bad input is a `LoadError`, never
-an exception, so one broken file never stops the others from loading.
+it, `herald.content.frontmatter`), and one site profile per folder
+(`herald.content.sites`) that decides what a file is before anything else sees it, all
+normalised here, at the edge, into one shape.  Bad input is a `LoadError` and a file its
+site does not publish is `Skipped`, never an exception, so one broken file never stops
+the others from loading.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
-import tomllib
-import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-from frontmatter.default_handlers import BaseHandler, YAMLHandler
-
-from herald.content.fields import (
-    FieldError,
-    as_bool,
-    as_datetime,
-    as_lang,
-    as_tags,
-    as_text,
-    detect_lang,
-)
-from herald.content.post import LoadError, Post
+from herald.content.encoding import Decoded, decode
+from herald.content.fields import FieldError, as_lang, as_text
+from herald.content.frontmatter import split_frontmatter
+from herald.content.language import detect_lang
+from herald.content.post import LoadError, Post, Skipped
+from herald.content.sites import Fields, Site, Skip, classify, plain_site
+from herald.content.sites.common import split_at_separator
+from herald.content.sites.plain import slug_from_path
 from herald.content.source import Unreadable, discovered_stat, read_source, real_root, too_big
 from herald.limits import MAX_POST_BYTES
 
+__all__ = [
+    "SUFFIXES",
+    "discover",
+    "load_folder",
+    "load_post",
+    "read_post",
+    "slug_from_path",
+    "walk",
+]
+
 SUFFIXES = (".md", ".markdown")
 _JEKYLL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _INLINE_MARKUP = re.compile(r"[*_`~]+|\[([^\]]*)\]\([^)]*\)")
 
-
-class TOMLHandler(BaseHandler):
-    """Hugo's `+++` frontmatter, parsed with the standard library's tomllib."""
-
-    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
-    START_DELIMITER = END_DELIMITER = "+++"
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        return tomllib.loads(fm)
+NotRead = Callable[[str, bool], str | None]
+"""Why a folder or file (path relative to the walk's root, and whether it is a folder)
+is not one the site reads; None when it is, "" when it is not worth saying."""
 
 
-class FastYAMLHandler(YAMLHandler):
-    """The same safe YAML, parsed by libyaml when PyYAML was built with it (~7x faster)."""
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        kwargs.setdefault("Loader", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        return super().load(fm, **kwargs)
-
-
-_HANDLERS: tuple[BaseHandler, ...] = (FastYAMLHandler(), TOMLHandler())
-
-
-def walk(root: Path) -> dict[str, tuple[int, int]]:
+def walk(
+    root: Path, not_read: NotRead | None = None, skipped: dict[str, str] | None = None
+) -> dict[str, tuple[int, int]]:
     """Every post file below `root` as {relative path: (size, mtime_ns)}.
 
-    Hidden files and folders (`.git`) are skipped, and linked folders are not entered.
+    Hidden files and folders (`.git`) are skipped, and linked folders are not entered;
+    so is whatever `not_read` (the site's rules) says the site does not read, and the
+    reason goes into `skipped` (by path; a folder's ends in `/`) unless it is empty.
     Every entry with a post's name is listed, FIFOs and links out of the folder too, so
     that reading it reports why it is refused (`herald.content.source`); those are
     stat'ed as themselves, never followed.  `os.scandir` rather than `Path.rglob`: at 100k
@@ -71,6 +66,12 @@ def walk(root: Path) -> dict[str, tuple[int, int]]:
     """
     found: dict[str, tuple[int, int]] = {}
     inside = real_root(root)
+
+    def refused(relpath: str, is_folder: bool) -> bool:
+        reason = None if not_read is None else not_read(relpath, is_folder)
+        if reason and skipped is not None:
+            skipped[f"{relpath}/" if is_folder else relpath] = reason
+        return reason is not None
 
     def visit(folder: str, prefix: str) -> None:
         try:
@@ -82,8 +83,11 @@ def walk(root: Path) -> dict[str, tuple[int, int]]:
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    visit(entry.path, f"{prefix}{entry.name}/")
+                    if not refused(prefix + entry.name, True):
+                        visit(entry.path, f"{prefix}{entry.name}/")
                 elif entry.name.lower().endswith(SUFFIXES):
+                    if refused(prefix + entry.name, False):
+                        continue
                     if entry.is_symlink():
                         found[prefix + entry.name] = discovered_stat(
                             entry.path, inside, is_link=True
@@ -103,14 +107,6 @@ def discover(root: Path) -> list[Path]:
     return [root / relpath for relpath in sorted(walk(root))]
 
 
-def slug_from_path(relpath: str) -> str:
-    """`notes/2024-01-05-Flash Attention.md` → `notes-flash-attention`; CJK is kept."""
-    stem = relpath.rsplit(".", 1)[0] if "." in relpath.rsplit("/", 1)[-1] else relpath
-    parts = [_JEKYLL_DATE.sub("", part) for part in stem.split("/")]
-    words = re.findall(r"\w+", unicodedata.normalize("NFKC", "-".join(parts)).casefold())
-    return "-".join(words).replace("_", "-").strip("-") or "post"
-
-
 def read_post(
     root: Path,
     path: Path,
@@ -119,40 +115,79 @@ def read_post(
     mtime: float | None = None,
     max_bytes: int = MAX_POST_BYTES,
 ) -> Post | LoadError:
-    """One post file, read within the rules of `herald.content.source` unless `data` (its
-    bytes, read that way already) and `mtime` are given."""
-    relpath = path.relative_to(root).as_posix()
+    """One post file of a plain folder (`load_post` with the folder's plain profile)."""
+    loaded = load_post(
+        plain_site(root),
+        path.relative_to(root).as_posix(),
+        data=data,
+        mtime=mtime,
+        max_bytes=max_bytes,
+    )
+    assert not isinstance(loaded, Skipped)  # a plain folder skips nothing
+    return loaded
+
+
+def load_post(
+    site: Site,
+    relpath: str,
+    *,
+    data: bytes | None = None,
+    mtime: float | None = None,
+    max_bytes: int = MAX_POST_BYTES,
+    now: datetime | None = None,
+) -> Post | Skipped | LoadError:
+    """One post file (`relpath` relative to `site.folder`) as its site makes it, read
+    within the rules of `herald.content.source` unless `data` (its bytes, read that way
+    already) and `mtime` are given."""
+    path = site.folder / relpath
 
     def error(reason: str) -> LoadError:
         return LoadError(relpath, reason)
 
     if data is None:
-        source = read_source(str(path), real_root(root), max_bytes=max_bytes)
+        source = read_source(str(path), real_root(site.folder), max_bytes=max_bytes)
         if isinstance(source, Unreadable):
             return error(source.reason)
         data, modified = source.data, source.mtime if mtime is None else mtime
     else:
         modified = _mtime(path) if mtime is None else mtime
-    raw = data
-    if len(raw) > max_bytes:
-        return error(too_big(len(raw), max_bytes))
-    if b"\x00" in raw:
-        return error("looks binary (contains NUL bytes), not Markdown")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return error(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if len(data) > max_bytes:
+        return error(too_big(len(data), max_bytes))
+    decoded = _decoded(data, site.encoding)
+    if isinstance(decoded, str):
+        return error(decoded)
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return error("is empty")
-    split = _split_frontmatter(text)
+    split = split_frontmatter(text)
     if isinstance(split, str):
         return error(split)
-    meta, body = split
+    meta, body, has_frontmatter = split
     try:
-        return _build(relpath, meta, body, modified)
+        decided = classify(
+            site,
+            relpath,
+            meta,
+            mtime=modified,
+            now=now or datetime.now(UTC),
+            has_frontmatter=has_frontmatter,
+        )
+        if isinstance(decided, Skip):
+            return Skipped(relpath, decided.rule)
+        warnings = (decoded.warning,) if decoded.warning else ()
+        return _build(site, relpath, meta, body, decided, warnings)
     except FieldError as exc:
         return error(str(exc))
+
+
+def _decoded(data: bytes, encoding: str | None) -> Decoded | str:
+    binary = "looks binary (contains NUL bytes), not Markdown"
+    if b"\x00" in data and not data.startswith(_UTF16) and "16" not in (encoding or ""):
+        return binary  # before any detection: a binary file costs one search
+    decoded = decode(data, configured=encoding)
+    if isinstance(decoded, Decoded) and "\x00" in decoded.text:
+        return binary
+    return decoded
 
 
 def _mtime(path: Path) -> float:
@@ -163,7 +198,8 @@ def _mtime(path: Path) -> float:
 
 
 def load_folder(root: Path) -> tuple[list[Post], list[LoadError]]:
-    """Every post of a folder; a slug used twice is an error for the later file (path order)."""
+    """Every post of a plain folder; a slug used twice is an error for the later file
+    (path order)."""
     posts: list[Post] = []
     errors: list[LoadError] = []
     owners: dict[str, str] = {}
@@ -182,83 +218,48 @@ def load_folder(root: Path) -> tuple[list[Post], list[LoadError]]:
     return posts, errors
 
 
-def _split_frontmatter(text: str) -> tuple[dict[str, Any], str] | str:
-    stripped = text.lstrip("\n")
-    for handler in _HANDLERS:
-        if not handler.detect(stripped):
-            continue
-        kind = "TOML" if isinstance(handler, TOMLHandler) else "YAML"
-        try:
-            header, body = handler.split(stripped)
-        except ValueError:
-            return f"{kind} frontmatter is not closed (no second {handler.START_DELIMITER} line)"
-        try:
-            meta = handler.load(header)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 2}" if mark is not None else ""
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            return f"invalid YAML frontmatter{where}: {problem}"
-        except tomllib.TOMLDecodeError as exc:
-            return f"invalid TOML frontmatter: {exc}"
-        if meta is None:
-            meta = {}
-        if not isinstance(meta, dict):
-            return f"{kind} frontmatter must be a mapping of keys, got a {type(meta).__name__}"
-        return meta, body.lstrip("\n")
-    return {}, text
-
-
-def _first(meta: dict[str, Any], *names: str) -> tuple[str, Any] | None:
+def _field(meta: dict[str, Any], convert: Callable[[str, Any], Any], *names: str) -> Any:
     for name in names:
         if meta.get(name) is not None:
-            return name, meta[name]
+            return convert(name, meta[name])
     return None
 
 
-def _field(meta: dict[str, Any], convert: Callable[[str, Any], Any], *names: str) -> Any:
-    found = _first(meta, *names)
-    return None if found is None else convert(*found)
+_SUMMARIES = {"jekyll": ("excerpt", "summary", "description")}
+"""Where a card's text is written, first found wins: Jekyll's own field is `excerpt`."""
 
 
-def _build(relpath: str, meta: dict[str, Any], body: str, mtime: float) -> Post:
-    name = relpath.rsplit("/", 1)[-1]
-    title = _field(meta, as_text, "title") or _first_heading(body) or _pretty(name)
-    date = _field(meta, as_datetime, "date", "pubDate", "published_at")
-    if date is None:
-        jekyll = _JEKYLL_DATE.match(name)
-        date = (
-            datetime(int(jekyll[1]), int(jekyll[2]), int(jekyll[3]), tzinfo=UTC)
-            if jekyll
-            else datetime.fromtimestamp(mtime, UTC)
-        )
-    draft = bool(_field(meta, as_bool, "draft"))
-    if meta.get("published") is not None and not as_bool("published", meta["published"]):
-        draft = True
-    if meta.get("hidden") is not None and as_bool("hidden", meta["hidden"]):
-        draft = True
-    slug = _field(meta, as_text, "slug")
-    summary = _field(meta, as_text, "summary", "description", "excerpt")
-    lang = _field(meta, as_lang, "lang", "language") or detect_lang(f"{title}\n{body}")
+def _build(
+    site: Site,
+    relpath: str,
+    meta: dict[str, Any],
+    body: str,
+    fields: Fields,
+    warnings: tuple[str, ...],
+) -> Post:
+    title = _field(meta, as_text, "title") or _first_heading(body) or _pretty(relpath, site)
+    summary = _field(
+        meta, as_text, *_SUMMARIES.get(site.kind, ("summary", "description", "excerpt"))
+    )
+    lang = (
+        _field(meta, as_lang, "lang", "language")
+        or fields.lang
+        or detect_lang(title, body, fallback=site.lang)
+    )
     return Post(
         path=relpath,
-        slug=slug_from_path(slug) if slug else slug_from_path(relpath),
+        slug=fields.slug,
         title=" ".join(title.split()),
-        date=date,
-        body=body,
-        updated=_field(meta, as_datetime, "updated", "lastmod", "last_modified_at"),
-        tags=as_tags("tags", meta.get("tags")) + _extra_tags(meta),
+        date=fields.date,
+        body=split_at_separator(body, fields.separator),
+        updated=fields.updated,
+        tags=fields.tags,
         summary=" ".join(summary.split()) if summary else None,
-        draft=draft,
+        draft=fields.draft,
         lang=lang,
+        aliases=fields.aliases,
+        warnings=warnings,
     )
-
-
-def _extra_tags(meta: dict[str, Any]) -> tuple[str, ...]:
-    """Hugo/Jekyll `categories` count as tags too (deduplicated against `tags`)."""
-    tags = {t.casefold() for t in as_tags("tags", meta.get("tags"))}
-    extra = as_tags("categories", meta.get("categories"))
-    return tuple(tag for tag in extra if tag.casefold() not in tags)
 
 
 def _first_heading(body: str) -> str | None:
@@ -275,7 +276,12 @@ def _first_heading(body: str) -> str | None:
     return None
 
 
-def _pretty(filename: str) -> str:
+def _pretty(relpath: str, site: Site) -> str:
+    """A title from the file name (a Hugo bundle's from its folder's)."""
+    parts = relpath.split("/")
+    filename = parts[-1]
+    if site.kind == "hugo" and filename.split(".")[0] == "index" and len(parts) > 1:
+        filename = parts[-2]
     stem = _JEKYLL_DATE.sub("", filename.rsplit(".", 1)[0])
     words = re.split(r"[-_\s]+", stem)
     return " ".join(word[:1].upper() + word[1:] for word in words if word) or filename

@@ -17,10 +17,11 @@ class Post:
     path: str
     """Path relative to the content folder, POSIX separators: the post's identity on disk."""
     slug: str
-    """Stable public name: frontmatter `slug`, else derived from the path."""
+    """Stable public name: frontmatter `slug`, else derived from the path; on a Jekyll or
+    Hugo site the last segment of its URL there."""
     title: str
     date: datetime
-    """Publication time, timezone-aware (UTC when the source gave none)."""
+    """Publication time, timezone-aware (naive times read in the site's zone, else UTC)."""
     body: str
     """Markdown without the frontmatter."""
     updated: datetime | None = None
@@ -30,6 +31,13 @@ class Post:
     draft: bool = False
     lang: str = DEFAULT_LANGUAGE
     """One of `herald.core.i18n.LANGUAGES`: picks the card placeholders."""
+    aliases: tuple[str, ...] = ()
+    """Other names it answers to (`/read`, deep links): on a Jekyll or Hugo site the
+    slug Herald gave it before it read the site, its whole URL path, the site's own
+    redirects (`herald.content.sites`)."""
+    warnings: tuple[str, ...] = ()
+    """What the loader had to guess to read it (an encoding), for `herald check` and
+    the sync report."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +49,15 @@ class LoadError:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file its site does not publish as a post (a page, a draft, a list page), with
+    the site's rule that says so: not a problem, only explained by `herald check`."""
+
+    path: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.rule}"

@@ -16,9 +16,11 @@ import hashlib
 from pathlib import Path
 
 from herald.content.budget import OverBudget, budget_for, over_budget_reason, time_budget
-from herald.content.loader import read_post
-from herald.content.post import LoadError, Post
+from herald.content.loader import load_post
+from herald.content.post import LoadError, Post, Skipped
+from herald.content.readable import unreadable
 from herald.content.searchable import searchable_text
+from herald.content.sites import Site, plain_site
 from herald.content.source import Unreadable, read_source, real_root
 from herald.core.records import Prepared
 from herald.indexing.cards import plain_card
@@ -37,12 +39,15 @@ def prepare(
     *,
     with_excerpt: bool = True,
     inside: str | None = None,
+    site: Site | None = None,
 ) -> Prepared:
     """Read (confined, bounded: `herald.content.source`) and parse one file, within one
     time budget for the post (`herald.content.budget`): a hostile file costs seconds, and
     a post over budget is kept, served as its plain text, with a warning.  `inside`: the
-    content folder's real path, if the caller resolved it already."""
+    content folder's real path, if the caller resolved it already; `site`: the folder's
+    profile (`herald.content.sites.find_site`), a plain folder if not given."""
     inside = inside or real_root(root)
+    site = site or plain_site(root)
     source = read_source(str(root / relpath), inside, max_bytes=MAX_POST_BYTES)
     if isinstance(source, Unreadable):
         return Prepared(relpath, source.size, source.mtime_ns, "", error=source.reason)
@@ -51,24 +56,29 @@ def prepare(
     if digest == known_sha256:
         return Prepared(relpath, size, mtime_ns, digest, unchanged=True)
     seconds = budget_for(len(source.data))
-    loaded: Post | LoadError | None = None
-    card = warning = None
+    loaded: Post | Skipped | LoadError | None = None
+    card = warning = body_text = None
     try:
         with time_budget(seconds):
-            loaded = read_post(root, root / relpath, data=source.data, mtime=source.mtime)
+            loaded = load_post(site, relpath, data=source.data, mtime=source.mtime)
+            if isinstance(loaded, Skipped):
+                return Prepared(relpath, size, mtime_ns, digest, skipped=loaded.rule)
             if isinstance(loaded, LoadError):
                 return Prepared(relpath, size, mtime_ns, digest, error=loaded.reason)
+            body_text = searchable_text(loaded.body)
+            empty = unreadable(loaded.body, body_text, loaded.summary)
+            if empty is not None:
+                return Prepared(relpath, size, mtime_ns, digest, error=empty)
             # A summary is one line, cheap to cut, so only a body's excerpt is ever deferred.
             if with_excerpt or loaded.summary:
                 card = card_text(loaded.summary, loaded.body, lang=loaded.lang, limit=excerpt_chars)
-            body_text = searchable_text(loaded.body)
     except OverBudget:
         if not isinstance(loaded, Post):
             return Prepared(relpath, size, mtime_ns, digest, error=_SLOW_FRONTMATTER)
         warning = over_budget_reason(seconds)
         if card is None and (with_excerpt or loaded.summary):
             card = plain_card((loaded.summary, loaded.body, loaded.lang), excerpt_chars)
-        body_text = loaded.body
+        body_text = body_text if body_text is not None else loaded.body
     except Exception as exc:  # a renderer bug must cost one post, never the whole sync
         return Prepared(relpath, size, mtime_ns, digest, error=f"cannot render: {exc!r}")
     return Prepared(
@@ -79,7 +89,7 @@ def prepare(
         post=loaded,
         excerpt=card,
         fts=_fts(loaded.title, loaded.tags, body_text),
-        warning=warning,
+        warning="; ".join((*loaded.warnings, *([warning] if warning else []))) or None,
     )
 
 
@@ -97,6 +107,7 @@ def prepare_batch(
     jobs: list[tuple[str, str | None]],
     excerpt_chars: int,
     with_excerpts: bool = True,
+    site: Site | None = None,
 ) -> list[Prepared]:
     """Many files in one call, so a process pool pays its per-task overhead once per batch.
 
@@ -108,8 +119,17 @@ def prepare_batch(
     gc.disable()
     try:
         inside = real_root(root)
+        site = site or plain_site(root)
         return [
-            prepare(root, relpath, known, excerpt_chars, with_excerpt=with_excerpts, inside=inside)
+            prepare(
+                root,
+                relpath,
+                known,
+                excerpt_chars,
+                with_excerpt=with_excerpts,
+                inside=inside,
+                site=site,
+            )
             for relpath, known in jobs
         ]
     finally:

@@ -16,6 +16,7 @@ import aiosqlite
 
 from herald.core.records import PostRecord, PostSummary, Slice
 from herald.indexing.cards import render_cards_now
+from herald.store.sqlite.aliases import alias_lookups
 from herald.store.sqlite.database import Database
 from herald.store.sqlite.search import ranked_matches
 
@@ -30,6 +31,7 @@ _SUMMARY_COLUMNS = (
     "CASE WHEN p.excerpt IS NULL THEN p.body END AS unrendered_body"
 )
 """A card's columns; the body only comes along when its excerpt is not rendered yet."""
+_BY_ALIAS = "p.id = (SELECT post_id FROM post_aliases WHERE alias = :key)"
 
 
 def _summary(row: aiosqlite.Row, excerpts: dict[int, str]) -> PostSummary:
@@ -144,11 +146,19 @@ class SqlitePosts:
         return await self._record("p.id = :key", post_id, now)
 
     async def by_slug(self, slug: str, *, now: int) -> PostRecord | None:
+        """By slug, deep-link key, slug ignoring case; then by alias (the names a site's
+        post had before, `herald.store.sqlite.aliases`); then as a pasted site URL."""
         found = await self._record("p.slug = :key", slug, now)
         if found is None:
             found = await self._record("p.link_key = :key", slug, now)
         if found is None:  # slugs are matched case-insensitively as a courtesy
             found = await self._record("lower(p.slug) = lower(:key)", slug, now)
+        for key in alias_lookups(slug):
+            if found is not None:
+                break
+            found = await self._record(_BY_ALIAS, key, now)
+            if found is None and key != slug:
+                found = await self._record("p.slug = :key", key, now)
         return found
 
     async def _record(self, where: str, key: object, now: int) -> PostRecord | None:

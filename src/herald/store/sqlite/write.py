@@ -4,6 +4,12 @@ Decides what a batch means for the store: a file that loads is inserted or updat
 its id (ids are never reused, so an old button can never open another post), one that no
 longer loads stops being served, and a slug claimed by a second file is that file's error.
 
+A Jekyll or Hugo post also answers to its aliases (migration V11): the slug Herald gave it
+before it read the site, its URL path, the site's redirects.  When its own slug is taken
+by a post earlier in path order (two posts whose URLs end alike), it is served under its
+first free alias instead, with a warning, not lost; a plain folder's second file with a
+slug is still that file's error.  An alias belongs to the first post that claims it.
+
 Removal is not forgetting: a post that stops being served keeps its row as a tombstone
 (`draft = REMOVED`, see migration V9), and a file that comes back takes its row again —
 first a post this sync is removing whose slug it has (the file was moved), then the row
@@ -17,65 +23,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Literal
 
 import aiosqlite
 
 from herald.content.links import link_key
+from herald.content.sites.common import DUPLICATE, taken_slug_warning
 from herald.core.actions import tag_ref
 from herald.core.records import Prepared, SyncReport
-from herald.store.sqlite.publish import in_chunks
+from herald.store.sqlite.aliases import alias_keys
+from herald.store.sqlite.tombstones import REMOVED, Row, bury, placeholder, rows_by, rows_by_path
 
-DUPLICATE = "duplicate slug"
-REMOVED = 2
-"""`posts.draft` of a tombstone: 0 is shown once due, 1 a draft, 2 a removed post."""
+__all__ = ["DUPLICATE", "REMOVED", "BatchWriter", "Kind", "bury", "placeholder", "rows_by_path"]
+
 Kind = Literal["new", "updated", "revived"]
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """What the writer needs of a stored post to decide whose row a file takes."""
-
-    id: int
-    path: str
-    slug: str
-    removed: bool
-
-
-def placeholder(post_id: int) -> str:
-    return f":removed:{post_id}"
-
-
-async def rows_by_path(connection: aiosqlite.Connection, paths: Sequence[str]) -> dict[str, Row]:
-    return await _rows(connection, "path", paths)
-
-
-async def _rows(
-    connection: aiosqlite.Connection, column: str, keys: Sequence[str]
-) -> dict[str, Row]:
-    found: dict[str, Row] = {}
-    for chunk, marks in in_chunks(keys):
-        async with connection.execute(
-            f"SELECT {column}, id, path, slug, draft FROM posts WHERE {column} IN ({marks})",
-            chunk,
-        ) as cursor:
-            for key, *row in await cursor.fetchall():
-                found[key] = Row(row[0], row[1], row[2], row[3] == REMOVED)
-    return found
-
-
-async def bury(connection: aiosqlite.Connection, ids: Sequence[int]) -> None:
-    """Make posts tombstones: not served, listed, searched or tagged; only who they were."""
-    if ids:
-        rows = [(post_id,) for post_id in ids]
-        await connection.executemany("DELETE FROM posts_fts WHERE rowid = ?", rows)
-        await connection.executemany("DELETE FROM post_tags WHERE post_id = ?", rows)
-        await connection.executemany(
-            f"UPDATE posts SET draft = {REMOVED}, body = '', summary = NULL, excerpt = '', "
-            "tags = '[]' WHERE id = ?",
-            rows,
-        )
 
 
 class BatchWriter:
@@ -147,23 +109,25 @@ class BatchWriter:
         if not changed:
             return
         existing = await rows_by_path(self.db, [item.path for item in changed])
-        holders = await self._holders(changed)
         errors: dict[str, str | None] = {}
+        for index, item in enumerate(changed):  # first who has which slug, in path order
+            errors[item.path] = item.error
+            if item.error is None and item.post is not None:
+                claimed = await self._claim(item)
+                if isinstance(claimed, str):
+                    errors[item.path] = claimed
+                elif claimed.post is not None:
+                    changed[index] = claimed
+                    self.slug_owner[claimed.post.slug] = claimed.path
+        holders = await self._holders(changed)
         serve: list[tuple[Prepared, int, Kind]] = []
         stale: list[int] = []
         for item in changed:
-            error = item.error
-            if error is None and item.post is not None:
-                owner = await self._owner(item.post.slug)
-                if owner is not None and owner != item.path:
-                    error = f"{DUPLICATE} '{item.post.slug}' (already used by {owner})"
-            errors[item.path] = error
             row = existing.get(item.path)
-            if error is None and item.post is not None:
-                self.slug_owner[item.post.slug] = item.path
+            if errors[item.path] is None and item.post is not None:
                 post_id, kind = await self._target(item, row, holders)
                 serve.append((item, post_id, kind))
-            elif row is not None and not row.removed:  # it used to load; now it fails
+            elif row is not None and not row.removed:  # it used to load; now it does not
                 report.removed.append(item.path)
                 stale.append(row.id)
         await bury(self.db, stale)
@@ -173,13 +137,43 @@ class BatchWriter:
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET size = excluded.size, "
             "mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, error = excluded.error, "
             "warning = excluded.warning",
-            [(i.path, i.size, i.mtime_ns, i.sha256, errors[i.path], i.warning) for i in changed],
+            [
+                (
+                    i.path,
+                    i.size,
+                    i.mtime_ns,
+                    i.sha256,
+                    errors[i.path],
+                    None if errors[i.path] else i.warning,
+                )
+                for i in changed
+            ],
         )
         await self.db.execute(
             "INSERT INTO meta (key, value) VALUES ('max_post_id', ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (str(self.next_id - 1),),
         )
+
+    async def _claim(self, item: Prepared) -> Prepared | str:
+        """The file with the slug it may have: its own, else its first alias nobody holds
+        (with a warning saying so); or, with none free, the duplicate's error."""
+        post = item.post
+        assert post is not None
+        owner = await self._owner(post.slug)
+        if owner is None or owner == item.path:
+            return item
+        for alias in post.aliases:
+            holder = await self._owner(alias)
+            if holder is None or holder == item.path:
+                note = taken_slug_warning(post.slug, owner, alias)
+                others = tuple(a for a in post.aliases if a != alias)
+                return replace(
+                    item,
+                    post=replace(post, slug=alias, aliases=others),
+                    warning="; ".join(w for w in (item.warning, note) if w),
+                )
+        return f"{DUPLICATE} '{post.slug}' (already used by {owner})"
 
     async def _owner(self, slug: str) -> str | None:
         if slug not in self.slug_owner and self.targeted:  # one indexed lookup per slug
@@ -197,9 +191,9 @@ class BatchWriter:
         if not self.may_collide:
             return {}
         slugs = sorted({item.post.slug for item in batch if item.post is not None})
-        by_key = await _rows(self.db, "link_key", [link_key(slug) for slug in slugs])
+        by_key = await rows_by(self.db, "link_key", [link_key(slug) for slug in slugs])
         holders = {row.slug: row for row in by_key.values()}
-        holders.update(await _rows(self.db, "slug", slugs))
+        holders.update(await rows_by(self.db, "slug", slugs))
         return {
             slug: row for slug, row in holders.items() if row.removed or row.path in self.leaving
         }
@@ -253,13 +247,16 @@ class BatchWriter:
         known = [(post_id,) for _, post_id, kind in serve if kind != "new"]
         await self.db.executemany("DELETE FROM post_tags WHERE post_id = ?", known)
         await self.db.executemany("DELETE FROM posts_fts WHERE rowid = ?", known)
+        await self.db.executemany("DELETE FROM post_aliases WHERE post_id = ?", known)
         rows = []
         tag_rows = []
+        alias_rows = []
         visible = []
         for item, post_id, kind in serve:
             post = item.post
             assert post is not None
             tag_rows += [(post_id, tag, tag.casefold(), tag_ref(tag)) for tag in post.tags]
+            alias_rows += [(alias, post_id) for alias in alias_keys(post.slug, post.aliases)]
             date = int(post.date.timestamp())  # as stored, and as readers' queries compare it
             published_at = None
             if not post.draft and date <= self.now:
@@ -302,6 +299,10 @@ class BatchWriter:
         await self.db.executemany(
             "INSERT OR IGNORE INTO post_tags (post_id, tag, tag_key, tag_ref) VALUES (?, ?, ?, ?)",
             tag_rows,
+        )
+        # First come, first served: an alias another post holds stays that post's.
+        await self.db.executemany(
+            "INSERT OR IGNORE INTO post_aliases (alias, post_id) VALUES (?, ?)", alias_rows
         )
         await self.db.executemany(
             "INSERT INTO posts_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",

@@ -2,18 +2,24 @@
 
 Real posts carry them (al-folio/distill blogs especially): `{% highlight %}` becomes a
 fenced block, `{% include figure… path=… %}` an image, `{% twitter url %}` the link,
-`{% raw %}…{% endraw %}` its literal content, anything else disappears.
+`{% raw %}…{% endraw %}` its literal content, `{{ '/x.png' | relative_url }}` the path
+it names (an image's source must not come out empty); anything else disappears.  Hugo's
+`{{< figure src=… >}}` is an image and `{{< youtube id >}}` (vimeo, bilibili) the player
+it embeds, which becomes a link to the video like any `<iframe>`; other shortcodes go.
 
-What Liquid would mangle is protected: fenced code, inline code spans and math keep
-`{{ … }}` and `{% … %}` verbatim, because Herald's own notes are not Jekyll sites — a
-chat-template note's `{% for message in messages %}` or `$\\text{{a, b}}$` is content.
-Only `{% raw %}` markers are treated as Jekyll markup everywhere (the Jekyll idiom for
-showing Liquid in code); their content is kept as written.
+What Liquid would mangle is protected (`herald.content.protected`): fenced code, inline
+code spans and math keep `{{ … }}` and `{% … %}` verbatim, because Herald's own notes
+are not Jekyll sites — a chat-template note's `{% for message in messages %}` or
+`$\\text{{a, b}}$` is content.  Only `{% raw %}` markers are treated as Jekyll markup
+everywhere (the Jekyll idiom for showing Liquid in code); their content is kept as
+written.
 """
 
 from __future__ import annotations
 
 import re
+
+from herald.content.protected import KEPT, PROTECTED
 
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)(?:\{%-?\s*endraw\s*-?%\}|\Z)", re.S)
 _SLOT = re.compile(r"\x00(\d+)\x00")
@@ -24,13 +30,13 @@ _SCAN = re.compile(
       (?P<comment>\{%-?\s*comment\s*-?%\}.*?(?:\{%-?\s*endcomment\s*-?%\}|\Z))
     | (?P<block>\{%-?\s*(?P<kind>highlight|mermaid)\b(?P<args>[^%]*)%\}[ \t]*\n?
         (?P<body>.*?)\{%-?\s*end(?P=kind)\s*-?%\})
-    | (?P<fence>^[ \t>]*(?P<ticks>`{3,}|~{3,})[^\n]*
-        (?:\n.*?)??(?:\n[ \t>]*(?P=ticks)[`~]*[ \t]*(?=\n|\Z)|\Z))
-    | (?P<span>(?P<bt>`+)(?:[^`\n]|\n(?![ \t]*\n)|(?!(?P=bt))`+)+?(?P=bt)(?!`))
-    | (?P<math>\$\$(?:(?!\n[ \t]*\n)[^$]|\$(?!\$))+?\$\$|\$[^$\n]+?\$
-        |\\\((?:(?!\n[ \t]*\n).)+?\\\)|\\\[(?:(?!\n[ \t]*\n).)+?\\\])
+    | """
+    + PROTECTED
+    + r"""
     | (?P<figure>\{%-?\s*include\s+figure\.\w+\s(?P<attrs>(?:[^%]|%(?!\}))*?)-?%\})
     | (?P<twitter>\{%-?\s*twitter\s+(?P<tweet>\S+?)\s*-?%\})
+    | (?P<shortcode>\{\{[<%]\s*(?P<code>figure|youtube|vimeo|bilibili)\s
+        (?P<params>(?:[^<>%}]|[<>%](?!\}\}))*?)\s*[>%]\}\})
     | (?P<line>^[ \t]*\{%(?!-?\s*(?:include\s+figure|twitter|highlight|mermaid|comment)\b)
         (?:[^%]|%(?!\}))*%\}[ \t]*(?:\n|\Z))
     | (?P<tag>\{%(?:[^%]|%(?!\}))*%\}|\{\{(?:[^}]|\}(?!\}))*\}\})
@@ -38,7 +44,26 @@ _SCAN = re.compile(
     """,
     re.S | re.M | re.X,
 )
+_URL = re.compile(
+    r"""\{\{-?\s*(?:
+        (?P<quote>["'])(?P<path>[^"'{}]*)(?P=quote)\s*
+          (?:\|\s*(?:relative_url|absolute_url|prepend:\s*site\.(?:baseurl|url))\s*)+
+      | (?:site\.baseurl|site\.url|base_path|site\.base_path)(?:\s*\|\s*\w+)*
+    )\s*-?\}\}""",
+    re.X,
+)
+"""Jekyll's URL idioms: `{{ '/assets/x.png' | relative_url }}` (or `absolute_url`,
+`prepend: site.baseurl`) is the path itself, and `{{ site.baseurl }}` in front of a path
+is nothing: image paths are resolved against the site root (`herald.core.media`)."""
+_PLAYERS = {
+    "youtube": "https://www.youtube.com/embed/{}",
+    "vimeo": "https://player.vimeo.com/video/{}",
+    "bilibili": "https://player.bilibili.com/player.html?bvid={}",
+}
+"""Hugo's video shortcodes, as the player each one embeds (which `herald.content.embeds`
+turns into a link to the video, like any `<iframe>`)."""
 _ATTRIBUTE = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_POSITIONAL = re.compile(r"^\s*\"?([\w-]+)\"?")
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -59,7 +84,7 @@ def resolve_liquid(text: str) -> str:
 
 def _replace(match: re.Match[str]) -> str:
     kind = match.lastgroup
-    if kind in ("fence", "span", "math"):
+    if kind in KEPT:
         return match.group()
     if kind == "block":
         args = match.group("args").split()
@@ -69,7 +94,23 @@ def _replace(match: re.Match[str]) -> str:
         return _figure(match.group("attrs"))
     if kind == "twitter":
         return f"\n\n<{match.group('tweet')}>\n\n"
+    if kind == "shortcode":
+        return _shortcode(match.group("code"), match.group("params"))
+    if kind == "tag":
+        url = _URL.fullmatch(match.group())
+        if url is not None:
+            return _url_path(url.group("path") or "", match)
     return ""  # comments, whole-line tags, inline tags and `{{ expressions }}`
+
+
+def _url_path(path: str, match: re.Match[str]) -> str:
+    """A resolved Liquid URL; inside `(…)` a path with spaces or parentheses gets `<…>`,
+    so it stays one Markdown destination."""
+    before = match.string[match.start() - 1 : match.start()]
+    after = match.string[match.end() : match.end() + 1]
+    if before == "(" and after in (")", " ", '"') and re.search(r"[\s()]", path):
+        return f"<{path}>"
+    return path
 
 
 def _fenced(lang: str, body: str) -> str:
@@ -80,10 +121,23 @@ def _fenced(lang: str, body: str) -> str:
 
 
 def _figure(attributes: str) -> str:
+    """Jekyll's `{% include figure.html path=… %}` or Hugo's `{{< figure src=… >}}`."""
     values = {m[1]: m[2] if m[2] is not None else m[3] for m in _ATTRIBUTE.finditer(attributes)}
-    path = values.get("path") or values.get("url") or ""
+    path = values.get("path") or values.get("url") or values.get("src") or ""
     if not path or "{{" in path:
         return ""
     alt = values.get("caption") or values.get("alt") or values.get("title") or ""
     alt = " ".join(alt.replace("[", "(").replace("]", ")").split())
     return f"\n\n![{alt}](<{path}>)\n\n"
+
+
+def _shortcode(name: str, params: str) -> str:
+    """A Hugo shortcode that shows something: a figure's image, a video's player."""
+    if name == "figure":
+        return _figure(params)
+    named = {m[1]: m[2] if m[2] is not None else m[3] for m in _ATTRIBUTE.finditer(params)}
+    positional = _POSITIONAL.match(params)
+    video = named.get("id") or (positional.group(1) if positional and not named else "")
+    if not re.fullmatch(r"[\w-]+", video):
+        return ""
+    return f'\n\n<iframe src="{_PLAYERS[name].format(video)}"></iframe>\n\n'

@@ -2,9 +2,13 @@
 
 CommonMark plus tables, strikethrough, footnotes and math: `$…$`, `$$…$$` (also used
 inline, as many blogs do) and MathJax's `\\(…\\)` / `\\[…\\]`, which notes pasted from
-chat assistants are full of.  Jekyll's Liquid is resolved first (`herald.content.liquid`);
-raw HTML keeps its text and images (`herald.content.rawhtml`); distill's `<d-footnote>`
-becomes a real footnote and `<d-cite>` disappears.
+chat assistants are full of.  The source is prepared as Jekyll prepares it first
+(`herald.content.prepass`: Liquid resolved, kramdown's invisible markers removed).
+Emphasis next to CJK text follows the CJK-friendly amendment (`herald.content.cjk_emphasis`:
+`这是**前1%**的人` is bold).  Raw HTML keeps its text, images and players' links
+(`herald.content.rawhtml`) and ends with its element, as in kramdown
+(`herald.content.html_blocks`); distill's `<d-footnote>` becomes a real footnote and
+`<d-cite>` disappears.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.texmath import texmath_plugin
 
+from herald.content.cjk_emphasis import cjk_friendly_plugin
 from herald.content.document import (
     Block,
     Code,
@@ -26,14 +31,12 @@ from herald.content.document import (
     FootnoteRef,
     Footnotes,
     Heading,
-    HtmlBlock,
     Image,
     Inline,
     LineBreak,
     Link,
     ListBlock,
     Math,
-    MathBlock,
     Paragraph,
     Quote,
     Rule,
@@ -42,8 +45,11 @@ from herald.content.document import (
     Table,
     Text,
 )
-from herald.content.liquid import resolve_liquid
+from herald.content.embeds import MEDIA, media_link
+from herald.content.html_blocks import kramdown_html_blocks
 from herald.content.markdown_tokens import Node, token_tree
+from herald.content.math_blocks import html_part, math_block, promote_display_math
+from herald.content.prepass import prepared
 from herald.content.rawhtml import (
     CITATION,
     SILENT,
@@ -52,23 +58,26 @@ from herald.content.rawhtml import (
     html_content,
     image_of,
     is_markup,
+    looks_like_markup,
     tag_of,
     without_citations,
 )
 
-_WITHOUT_FOOTNOTES = (
-    MarkdownIt("commonmark")
-    .enable(["table", "strikethrough"])
-    .use(dollarmath_plugin, double_inline=True, allow_digits=False)
-    .use(texmath_plugin, delimiters="brackets")
-)
-_PARSER = (
-    MarkdownIt("commonmark")
-    .enable(["table", "strikethrough"])
-    .use(dollarmath_plugin, double_inline=True, allow_digits=False)
-    .use(texmath_plugin, delimiters="brackets")
-    .use(footnote_plugin)
-)
+
+def _parser(*, footnotes: bool) -> MarkdownIt:
+    parser = (
+        MarkdownIt("commonmark")
+        .enable(["table", "strikethrough"])
+        .use(dollarmath_plugin, double_inline=True, allow_digits=False)
+        .use(texmath_plugin, delimiters="brackets")
+        .use(cjk_friendly_plugin)
+        .use(kramdown_html_blocks)
+    )
+    return parser.use(footnote_plugin) if footnotes else parser
+
+
+_WITHOUT_FOOTNOTES = _parser(footnotes=False)
+_PARSER = _parser(footnotes=True)
 _LANGUAGE = re.compile(r"[^\w+#.-]")
 _PAIRED = frozenset({"a", "d-footnote", *SILENT})
 """Inline elements whose content needs the element: a link, a footnote, or silence."""
@@ -76,7 +85,7 @@ _PAIRED = frozenset({"a", "d-footnote", *SILENT})
 
 def parse_markdown(text: str) -> Document:
     """The post's Markdown body as a Document; never raises on odd input."""
-    source = resolve_liquid(text)
+    source = prepared(text)
     try:
         tree = token_tree(_PARSER.parse(source, {}))
     except ValueError:
@@ -88,7 +97,7 @@ def parse_markdown(text: str) -> Document:
 
 def parse_inline(text: str) -> tuple[Inline, ...]:
     """Markdown with inline syntax only (a frontmatter summary): `1.` or `-` stay text."""
-    tokens = _PARSER.parseInline(resolve_liquid(text), {})
+    tokens = _PARSER.parseInline(prepared(text), {})
     return _Converter().inline_children(token_tree(tokens))
 
 
@@ -118,7 +127,7 @@ class _Converter:
     def block(self, node: Node) -> list[Block]:
         kind = node.type
         if kind == "paragraph":
-            return _promote_display_math(self.inline_children(node.children))
+            return promote_display_math(self.inline_children(node.children))
         if kind == "heading":
             return [Heading(int(node.tag[1:]), self.inline_children(node.children))]
         if kind in ("fence", "code_block"):
@@ -126,7 +135,7 @@ class _Converter:
             lang = _LANGUAGE.sub("", words[0])[:30] if words else ""
             return [CodeBlock(lang, node.content.rstrip("\n"))]
         if kind in ("math_block", "math_block_label", "math_block_eqno"):
-            return _math_block(node.content)
+            return math_block(node.content)
         if kind in ("bullet_list", "ordered_list"):
             start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
             items = tuple(self.blocks(item.children) for item in node.children)
@@ -138,7 +147,7 @@ class _Converter:
         if kind == "hr":
             return [Rule()]
         if kind == "html_block":
-            return [block for part in html_content(node.content) for block in _html_part(part)]
+            return [block for part in html_content(node.content) for block in html_part(part)]
         if kind == "footnote_block":
             for child in node.children:
                 label = self.number(("md", child.meta.get("id")))
@@ -211,9 +220,16 @@ class _Converter:
         if tag is None:  # a comment, a processing instruction, a declaration
             return index + 1
         name, closing = tag
+        if name in MEDIA and not closing:
+            link = media_link(attributes(markup))
+            if link is not None:  # a player with a source; a bare `<video>` is a word
+                out.append(link)
+                end = closing_tag(nodes, index, name) if name in SILENT else None
+                return index + 1 if end is None else end + 1
         if not is_markup(nodes, index, name, closing):
-            out.append(Text(markup))  # `List<int>`, `<T>`, `<s>`, a lone `<video>`: text
-            return index + 1
+            if not looks_like_markup(markup, name, closing):
+                out.append(Text(markup))  # `List<int>`, `<T>`, `<s>`, a lone `<video>`
+            return index + 1  # else `<a name="x" />`, an unclosed `<font color=…>`: gone
         if name == "br" and not closing:
             out.append(LineBreak(hard=True))
         elif name == "img" and not closing:
@@ -235,61 +251,6 @@ class _Converter:
                     out.append(FootnoteRef(label))
                 return end + 1
         return index + 1
-
-
-_PREAMBLE = re.compile(
-    r"\s*\\(?:def|g?let|(?:re)?newcommand|providecommand|definecolor|DeclareMathOperator)\b"
-)
-_DISPLAY = re.compile(r"\s*(?:\$\$((?:(?!\$\$).)*)\$\$|\\\[((?:(?!\\\]).)*)\\\])\s*", re.S)
-
-
-def _math_block(tex: str) -> list[Block]:
-    """Display math, unless it is a preamble of macro definitions, which shows nothing."""
-    tex = tex.strip()
-    return [MathBlock(tex)] if tex and not _PREAMBLE.match(tex) else []
-
-
-def _html_part(part: str | Image) -> list[Block]:
-    """A piece of raw HTML: an image, display math (MathJax reads it in HTML too), text."""
-    if isinstance(part, Image):
-        return [Paragraph((part,))]
-    display = _DISPLAY.fullmatch(part)
-    if display:
-        return _math_block(display.group(1) or display.group(2) or "")
-    return [HtmlBlock(part)]
-
-
-def _promote_display_math(inlines: tuple[Inline, ...]) -> list[Block]:
-    """A paragraph, split where `$$…$$` stands on its own lines: that is a display block.
-
-    Authors often write display math with no blank line around it, which CommonMark
-    reads as one paragraph; mid-sentence `$$…$$` stays inline.
-    """
-    blocks: list[Block] = []
-    current: list[Inline] = []
-    for index, node in enumerate(inlines):
-        before = inlines[index - 1] if index else None
-        after = inlines[index + 1] if index + 1 < len(inlines) else None
-        alone = (before is None or isinstance(before, LineBreak)) and (
-            after is None or isinstance(after, LineBreak)
-        )
-        if isinstance(node, Math) and node.display and alone:
-            _flush_paragraph(current, blocks)
-            blocks.append(MathBlock(node.tex))
-        elif isinstance(node, LineBreak) and not current and blocks:
-            continue  # the break right after a promoted block
-        else:
-            current.append(node)
-    _flush_paragraph(current, blocks)
-    return blocks
-
-
-def _flush_paragraph(current: list[Inline], blocks: list[Block]) -> None:
-    while current and isinstance(current[-1], LineBreak):
-        current.pop()
-    if current:
-        blocks.append(Paragraph(tuple(current)))
-    current.clear()
 
 
 def _plain(node: Node) -> str:

@@ -1,10 +1,13 @@
 """Raw HTML inside Markdown, reduced to what a chat reader can use: its text and its images.
 
 No surface Herald writes on renders arbitrary HTML, so tags go and their text stays;
-entities are decoded exactly once; scripts, styles, iframes and distill citations vanish
-with their content; `<img>` survives as an image so the adapters can still send it.
-Inline, a tag only counts as HTML when it is paired (or void, or a custom element):
-ML notes are full of `<s>`, `<pad>` and `<video>` tokens that are words, not markup.
+entities are decoded exactly once; scripts, styles and distill citations vanish with
+their content; `<img>` survives as an image so the adapters can still send it, and an
+embedded player as a link to what it shows (`herald.content.embeds`).  Inline, a tag only
+counts as HTML when it is paired (or void, or a custom element): ML notes are full of
+`<s>`, `<pad>` and `<video>` tokens that are words, not markup.  Tags that words never
+look like are markup even unpaired, as kramdown and browsers read them: a self-closed
+`<a name="x" />`, a start tag with attributes (`<font color="red">` left open).
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from herald.content.document import Image, Inline, Text
+from herald.content.document import Image, Inline, Link, Text
+from herald.content.embeds import MEDIA, media_link
 from herald.content.markdown_tokens import Node
 
 ELEMENTS = frozenset(
@@ -32,6 +36,11 @@ SILENT = frozenset(
 """Elements whose content is never prose (code to run, styling, embeds, citation keys)."""
 
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+PRESENTATIONAL = frozenset(
+    "font span center small big u b i em strong mark sup sub div p tt strike".split()
+)
+"""Elements whose stray end tag (`</font>` with its start tag lost) is markup, not text."""
+_WITH_ATTRIBUTES = re.compile(r"<[A-Za-z][A-Za-z0-9-]*\s+[A-Za-z_:][^>]*>", re.S)
 _BREAKS = frozenset(
     """p div br li tr h1 h2 h3 h4 h5 h6 figure figcaption details summary blockquote table
     pre ul ol dl dt dd hr section article aside header footer""".split()
@@ -87,10 +96,15 @@ def image_of(attrs: dict[str, str]) -> Image | None:
 class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.parts: list[str | Image] = []
+        self.parts: list[str | Image | Link] = []
         self.silent: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        link = None
+        if tag in MEDIA and not self.silent and not _hidden(attrs):
+            link = media_link({name: value or "" for name, value in attrs})
+            if link is not None and link not in self.parts:  # `<video src>` + `<source>`
+                self.parts.append(link)
         if self.silent or tag in SILENT or _hidden(attrs):
             if tag not in VOID:
                 self.silent.append(tag)
@@ -125,8 +139,9 @@ def _hidden(attrs: list[tuple[str, str | None]]) -> bool:
     return "hidden" in values or "display:none" in style
 
 
-def html_content(markup: str) -> list[str | Image]:
-    """An HTML fragment as text paragraphs and images, in order; blank text is left out.
+def html_content(markup: str) -> list[str | Image | Link]:
+    """An HTML fragment as text paragraphs, images and player links, in order; blank
+    text is left out.
 
     Lines are whitespace-collapsed (HTML does the same when it renders); a `<d-footnote>`
     inside raw HTML stays in place, in parentheses, since there is no Markdown to anchor
@@ -135,7 +150,7 @@ def html_content(markup: str) -> list[str | Image]:
     reader = _Reader()
     reader.feed(markup)
     reader.close()
-    content: list[str | Image] = []
+    content: list[str | Image | Link] = []
     text: list[str] = []
 
     def flush() -> None:
@@ -146,7 +161,7 @@ def html_content(markup: str) -> list[str | Image]:
         text.clear()
 
     for part in reader.parts:
-        if isinstance(part, Image):
+        if not isinstance(part, str):
             flush()
             content.append(part)
         else:
@@ -199,6 +214,22 @@ def is_markup(nodes: list[Node], index: int, name: str, closing: bool) -> bool:
         return False
     partner = _partner(nodes, index, name, -1 if closing else 1)
     return partner is not None
+
+
+def looks_like_markup(markup: str, name: str, closing: bool) -> bool:
+    """An unpaired inline tag that is markup all the same, so it goes (its text stays).
+
+    Tokens in prose never carry attributes and are never self-closed, which is what
+    keeps `<s>`, `<pad>` and a lone `<video>` words: `<a name="x" />`, `<font
+    color="red">` and `<span style="…">` are markup; so is a stray end tag of a
+    presentational element (`</font>`, `</span>`), but never `</s>`, the ML
+    end-of-sequence token.
+    """
+    if name not in ELEMENTS or name == "s":
+        return False
+    if closing:
+        return name in PRESENTATIONAL
+    return markup.rstrip().endswith("/>") or _WITH_ATTRIBUTES.match(markup) is not None
 
 
 def closing_tag(nodes: list[Node], start: int, name: str) -> int | None:

@@ -5,8 +5,11 @@ indexes 100k posts cannot afford a full Markdown parse of each only for that (th
 most of a post's cost; cards are rendered from the parsed document later, see
 `herald.indexing.excerpts`).  So the index reads the source, with what a reader never sees
 taken out: link and image destinations, reference definitions, footnote labels, HTML tags
-and comments, the content of scripts and styles, Liquid tags.  Everything else stays:
-code, LaTeX as written, alt texts, list numbers and fence languages (harmless extra words).
+and comments (outside code and math, where a reader sees them as written), the content
+of scripts and styles, Liquid tags and kramdown's markers (the source is prepared exactly
+as the parser's, `herald.content.prepass`).  Everything else stays: code, LaTeX as
+written, alt texts, list numbers and fence languages (harmless extra words); an embedded
+player adds the label of the link it becomes (`herald.content.embeds`).
 
 Markup between two CJK characters is removed without a gap (`**注意**力`, `[梯度](…)检查`),
 so the bigrams and phrases of the text as read are all there.  The tests check, over every
@@ -17,10 +20,13 @@ in this one.
 from __future__ import annotations
 
 import html
+import re
 
 import regex
 
-from herald.content.liquid import resolve_liquid
+from herald.content.embeds import MEDIA_TAG, media_label_of_tag
+from herald.content.prepass import prepared
+from herald.content.protected import PROTECTED
 from herald.content.rawhtml import SILENT
 
 _GAP = "\x1f"
@@ -42,6 +48,9 @@ text around it joins up as a reader sees it (two CJK runs either side become one
 _IMG_ALT = regex.compile(
     r"""<img\b[^>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""", regex.I
 )
+_PLAYER = regex.compile(MEDIA_TAG.pattern, regex.I)
+_CODE = re.compile(rf"(?=[`~$\\]|^)(?:{PROTECTED})", re.S | re.M | re.X)
+"""Code and math, where a reader sees HTML as written (`herald.content.protected`)."""
 _TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _REFERENCE = regex.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S.*$", regex.M)
 _FOOTNOTE = regex.compile(r"\[\^[^\]\s]+\](?::)?")
@@ -53,21 +62,45 @@ _MARKS = regex.compile(r"[*~`\[\]]+|!(?=\[)|(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}
 _JOIN = regex.compile(rf"(?<=[{_CJK}]){_GAP}+(?=[{_CJK}])")
 
 
+def _player(match: regex.Match[str]) -> str:
+    label = media_label_of_tag(match.group())
+    return match.group() if label is None else f"{_GAP}{label}{_GAP}{match.group()}"
+
+
 def _alt(match: regex.Match[str]) -> str:
     return _GAP + next((group for group in match.groups() if group is not None), "") + _GAP
 
 
+def _without_html(text: str, asides: list[str]) -> str:
+    """Prose with its HTML taken out (a player's label and an image's alt text stay);
+    distill footnotes go to `asides`, for the end of the text."""
+    if "<" not in text:
+        return text
+    text = _COMMENT.sub(_GAP, text)
+    text = _PLAYER.sub(_player, text)
+    if "<d-footnote" in text:
+        asides.extend(match.group(1) for match in _ASIDE.finditer(text))
+        text = _ASIDE.sub(_GAP, text)
+    text = _SILENT.sub(_GAP, text)
+    text = _IMG_ALT.sub(_alt, text)
+    text = _TAG.sub(_GAP, text)
+    return text
+
+
 def searchable_text(markdown: str) -> str:
     """The words of a Markdown body as the search index stores them, in one line."""
-    text = resolve_liquid(markdown)
+    text = prepared(markdown)
     if "<" in text:
-        text = _COMMENT.sub(_GAP, text)
-        if "<d-footnote" in text:
-            asides = [match.group(1) for match in _ASIDE.finditer(text)]
-            text = "\n\n".join([_ASIDE.sub(_GAP, text), *asides])
-        text = _SILENT.sub(_GAP, text)
-        text = _IMG_ALT.sub(_alt, text)
-        text = _TAG.sub(_GAP, text)
+        asides: list[str] = []
+        if "`" in text or "~~~" in text or "$" in text or "\\" in text:
+            pieces, last = [], 0
+            for code in _CODE.finditer(text):
+                pieces += [_without_html(text[last : code.start()], asides), code.group()]
+                last = code.end()
+            text = "".join([*pieces, _without_html(text[last:], asides)])
+        else:
+            text = _without_html(text, asides)
+        text = "\n\n".join([text, *(_without_html(aside, []) for aside in asides)])
     if "]" in text:
         text = _REFERENCE.sub("", text)
         text = _FOOTNOTE.sub(_GAP, text)

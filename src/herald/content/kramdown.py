@@ -1,0 +1,99 @@
+"""kramdown syntax that readers must never see, removed from the Markdown source.
+
+Jekyll's default converter is kramdown, and Jekyll blogs use its extensions everywhere;
+Herald showed them as text (every article of one real blog opened with `• content {:toc}`):
+
+- block IALs, a line of their own after (or before) a block: `{: style="width: 60%;"
+  class="center"}`, `{:.image-caption}`, `{: .lead #first}`;
+- span IALs glued to an inline element: `**bold**{:.red}`, `[x](u){:target="_blank"}`;
+- the table of contents: a one-item list followed by `{:toc}` (`* TOC`, `* content`),
+  which kramdown *replaces* by the TOC, so the list goes with the marker;
+- attribute list definitions (ALDs): `{:refdef: style="color: gray"}`;
+- extensions: `{::comment}…{:/comment}` (gone with its content), `{::nomarkdown}…{:/}`
+  (its content kept, as the raw HTML it is), `{::options … /}` (gone);
+- header ids `## Install {#install}`, and goldmark's heading attributes
+  `## Install {#install .wide}` (Hugo's analogue, on by default there);
+- abbreviation definitions `*[HTML]: HyperText…`; the end-of-block marker `^` alone.
+
+Why on the source, after Liquid (as Jekyll runs them) and before parsing: block IALs and
+the TOC marker change block structure (kramdown ends a paragraph at a block IAL;
+CommonMark would glue the IAL to the paragraph or make it a lazy list line), comments and
+`nomarkdown` span blocks, and the same cleaned source is what the search index reads
+(`herald.content.searchable`), so `{:toc}` is never a search term either.  Code and math
+are protected exactly as Liquid protects them (`herald.content.protected`); the block
+patterns need at most three spaces of indentation, so indented code keeps its lines.  The
+IAL grammar is kramdown's (`.class`, `#id`, `key="v"`, `key='v'`, `key=v`, `refname`), so
+Ruby's `{:a => 1}` in prose stays.  Run for every post, Jekyll site or not: the grammar is
+specific, and no reader wants `{:toc}`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from herald.content.protected import KEPT, PROTECTED
+
+_ITEM = r"""(?:[.#][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s"'}]+)|[\w-]+)"""
+"""One IAL item: `.class`, `#id`, `key="value"`, `key='value'`, `key=value`, `refname`."""
+_IAL = rf"\{{:\s*(?:{_ITEM}\s*)*\}}"
+_HEADING_ATTRIBUTES = rf"\{{\s*[#.][\w-]+\s*(?:{_ITEM}\s*)*\}}"
+_SCAN = re.compile(
+    r"""
+    (?=[`$\\{ \t*^]|^)  # where an alternative can start: lets the engine skip text fast
+    (?:"""
+    + PROTECTED
+    + rf"""
+    | (?P<comment>\{{::comment\b[^}}]*?/\}}|\{{::comment\b[^}}]*\}}.*?(?:\{{:/(?:comment)?\}}|\Z))
+    | (?P<nomarkdown>\{{::nomarkdown\b[^}}]*\}}(?P<raw>.*?)(?:\{{:/(?:nomarkdown)?\}}|\Z))
+    | (?P<extension>\{{::\w+\b[^}}\n]*?/\}})
+    | (?P<toc>^[ \t]{{0,3}}(?:[*+-]|\d+[.)])[ \t]+[^\n]*\n[ \t]{{0,3}}\{{:\s*toc\s*\}}[ \t]*$)
+    | (?P<block>^(?P<prefix>(?:[ \t]{{0,3}}>)*[ \t]{{0,3}})
+        (?:{_IAL}|\{{:[\w-]+:[^}}\n]*\}})[ \t]*$)
+    | (?P<abbr>^[ \t]{{0,3}}\*\[[^\]\n]+\]:[^\n]*$)
+    | (?P<eob>^\^[ \t]*$)
+    | (?P<header>(?<=[^\s{{])[ \t]+{_HEADING_ATTRIBUTES}[ \t]*$)
+    | (?P<ial>(?<=\S){_IAL})
+    )
+    """,
+    re.S | re.M | re.X,
+)
+_ABBREVIATION = re.compile(r"^[ \t]{0,3}\*\[[^\]\n]+\]:", re.M)
+_END_OF_BLOCK = re.compile(r"^\^[ \t]*$", re.M)
+_ATX = re.compile(r"[ \t]{0,3}(?:>[ \t]?)*#{1,6}[ \t]")
+
+
+def strip_kramdown(text: str) -> str:
+    """Markdown with kramdown's reader-invisible syntax removed; code and math intact."""
+    if not _has_kramdown(text):
+        return text
+    return _SCAN.sub(_replace, text)
+
+
+def _has_kramdown(text: str) -> bool:
+    """Any kramdown construct at all: most posts have none and skip the scan.  Substring
+    tests first, since a regex without a literal to look for reads slowly."""
+    if "{:" in text or " {#" in text or " {." in text or "\t{" in text:
+        return True
+    if "*[" in text and _ABBREVIATION.search(text):
+        return True
+    return "\n^" in text and _END_OF_BLOCK.search(text) is not None
+
+
+def _replace(match: re.Match[str]) -> str:
+    kind = match.lastgroup
+    if kind in KEPT:
+        return match.group()
+    if kind == "nomarkdown":
+        return f"\n\n{match.group('raw').strip()}\n\n"
+    if kind == "block":
+        return match.group("prefix").rstrip()  # an empty line (in a quote: `>` alone)
+    if kind == "header" and not _on_heading_line(match):
+        return match.group()
+    return ""  # comment, extension, toc list, abbreviation, end-of-block, ids, span IAL
+
+
+def _on_heading_line(match: re.Match[str]) -> bool:
+    """`{#id}` is a header id only at the end of an ATX heading line."""
+    text = match.string
+    start = text.rfind("\n", 0, match.start()) + 1
+    return _ATX.match(text, start, match.start() + 1) is not None

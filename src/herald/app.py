@@ -75,6 +75,7 @@ class App:
             notify_on_update=self.config.push.notify_on_update,
             allow_mass_removal=allow_mass_removal,
             max_removal_share=self.config.content.max_removal_share,
+            site=self.config.content.site_options(),
         )
         for path, reason in report.failed.items():
             log.warning("skipped %s: %s", path, reason)

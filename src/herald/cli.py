@@ -202,19 +202,41 @@ def check(
     db_path: Path | None,
     verbose: bool,
 ) -> None:
-    """List every post that cannot be served, with the reason; exit 1 if there is any."""
-    from herald.indexing.check import check_folder
+    """List every post that cannot be served, with the reason; exit 1 if there is any.
+    Files the site does not publish as posts, and folders it does not read, are listed
+    after them with the rule that leaves them out; they are not problems."""
+    from herald.indexing.check import inspect_folder
 
     config = _config(config_path, content_dir, db_path, verbose, quiet=True, store=False)
     root = folder or config.content.dir
     if not root.is_dir():
         raise UserError(f"content folder not found: {root}")
-    posts, errors = check_folder(root)
-    for error in errors:
+    found = inspect_folder(root, config.content.site_options())
+    for error in found.errors:
         click.echo(f"{error.path}: {error.reason}")
-    drafts = sum(1 for post in posts if post.draft)
-    click.echo(f"{len(posts)} post(s) OK ({drafts} draft), {len(errors)} problem(s)", err=True)
-    sys.exit(1 if errors else 0)
+    if found.warnings:
+        click.echo("served, with a warning:")
+    for warning in found.warnings:
+        click.echo(f"  {warning.path}: {warning.reason}")
+    if found.skipped or found.not_read:
+        click.echo(f"not posts ({found.site.kind} site rules, not problems):")
+    for skipped in found.skipped:
+        click.echo(f"  {skipped.path}: {skipped.rule}")
+    for path, reason in sorted(found.not_read.items()):
+        click.echo(f"  {path}: not read, {reason}")
+    site = found.site
+    if site.kind != "plain":
+        where = site.root / site.config_file if site.config_file else site.root
+        click.echo(f"{site.kind.capitalize()} site: {where}", err=True)
+    for problem in site.problems:
+        click.echo(f"{site.config_file or root}: {problem}", err=True)
+    drafts = sum(1 for post in found.posts if post.draft)
+    left_out = f", {len(found.skipped)} not post(s)" if found.skipped else ""
+    click.echo(
+        f"{len(found.posts)} post(s) OK ({drafts} draft), {len(found.errors)} problem(s){left_out}",
+        err=True,
+    )
+    sys.exit(1 if found.errors else 0)
 
 
 @main.command()

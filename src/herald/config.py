@@ -8,11 +8,12 @@ Tokens are never read from the file, only from the environment, and are kept in
 
 from __future__ import annotations
 
+import codecs
 import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -26,6 +27,7 @@ from pydantic import (
 )
 
 from herald.adapters import PlatformSettings, platforms
+from herald.content.sites import SiteOptions
 from herald.core.i18n import DEFAULT_LANGUAGE, Language
 from herald.limits import (
     ARTICLE_MESSAGES,
@@ -59,6 +61,39 @@ class ContentConfig(_Section):
     max_removal_share: float = Field(MAX_REMOVAL_SHARE, ge=0, le=1)
     """A sync that would remove more than this share of the posts at once (or all of
     them) waits for the folder to settle before removing them."""
+    site: Literal["auto", "jekyll", "hugo", "plain"] = "auto"
+    """How the folder is read: as the Jekyll or Hugo site it is part of (`auto` looks),
+    or as a plain folder of Markdown."""
+    timezone: str | None = None
+    """The zone naive dates are read in; else the site's own, else UTC."""
+    encoding: str | None = None
+    """Every post file is in this encoding; else UTF-8, detected when a file is not."""
+    show_drafts: bool | None = None
+    """Jekyll's `_drafts/` and Hugo's `draft: true` are posts; else the site's own
+    `show_drafts` (Jekyll), else not."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_content_zone(cls, name: str | None) -> str | None:
+        return None if name is None else BotConfig._known_zone(name)
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, name: str | None) -> str | None:
+        if name is None:
+            return None
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            raise ValueError(
+                f'unknown encoding {name[:60]!r}; use a name such as "gb18030", '
+                '"big5", "cp1252" or "utf-8"'
+            ) from None
+        return name
+
+    def site_options(self) -> SiteOptions:
+        """What these settings say about the site (each one set wins over the site's)."""
+        return SiteOptions(self.site, self.timezone, self.encoding, self.show_drafts)
 
 
 class StoreConfig(_Section):

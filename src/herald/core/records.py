@@ -126,7 +126,11 @@ class Prepared:
     unchanged: bool = False
     """The content hash matched the stored one: only size/mtime need refreshing."""
     warning: str | None = None
-    """Served, but as plain text: its render took longer than its budget."""
+    """Served, but with something to say: as plain text (its render took longer than its
+    budget), read in a guessed encoding, under another slug than its own."""
+    skipped: str | None = None
+    """Not a post by its site's rules (a page, a draft, a list page): the rule.  Stored as
+    a source so it is not read again, never as a post, never a failure."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +156,8 @@ class SyncReport:
     """Files gone from the folder whose posts are still served: too many went at once
     (`herald.indexing.sync`), so their removal waits for a sync that allows it."""
     warnings: dict[str, str] = field(default_factory=dict)
-    """Every post currently served as plain text, with the reason (its render was over
-    budget)."""
+    """Every post currently served with a warning, with the reason (its render was over
+    budget, its encoding was guessed, its slug was taken)."""
     unchanged: int = 0
     parsed: int = 0
     published: list[int] = field(default_factory=list)

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Collection
 from functools import partial
 from pathlib import Path
 
+from herald.content.sites import Site, SiteOptions, find_site
 from herald.core.ports import ContentIndex
 from herald.core.records import Prepared, SyncReport
 from herald.indexing.diff import plan
@@ -53,17 +54,23 @@ async def sync(
     notify_on_update: bool = False,
     allow_mass_removal: bool = False,
     max_removal_share: float = MAX_REMOVAL_SHARE,
+    site: SiteOptions | None = None,
 ) -> SyncReport:
     """Sync the whole folder, or with `only` just those relative paths.
 
     Files that vanished are removed unless too many vanished at once
     (`holds_back_removals`): then nothing is removed, their paths are in
     `report.held_back` and one warning says why, and everything else is applied.
-    `allow_mass_removal` applies them all the same (once the folder has settled)."""
+    `allow_mass_removal` applies them all the same (once the folder has settled).
+    The folder's site profile is read once a sync (`herald.content.sites`, with Herald's
+    own `site` settings winning); a store read under other site settings reads every
+    file again."""
     started = time.perf_counter()
     report = SyncReport()
-    await index.use_settings(excerpt_chars=excerpt_chars, index_format=INDEX_FORMAT)
-    on_disk = await asyncio.to_thread(scan, root, only)
+    profile = await asyncio.to_thread(find_site, root, site)
+    index_format = f"{INDEX_FORMAT}+{profile.fingerprint()}"
+    await index.use_settings(excerpt_chars=excerpt_chars, index_format=index_format)
+    on_disk = await asyncio.to_thread(scan, root, only, profile)
     todo = plan(on_disk, await index.sources(only))
     del on_disk
     report.unchanged = todo.unchanged
@@ -77,7 +84,7 @@ async def sync(
     async with session as writes:
         await writes.release(todo.removed)
         async for batch in prepared(
-            root, jobs, excerpt_chars, progress, workers, with_excerpts=not bulk
+            root, jobs, excerpt_chars, progress, workers, with_excerpts=not bulk, site=profile
         ):
             for item in batch:
                 if item.warning is not None:
@@ -117,6 +124,7 @@ async def prepared(
     workers: int | None,
     *,
     with_excerpts: bool = True,
+    site: Site | None = None,
 ) -> AsyncIterator[list[Prepared]]:
     """Parsed batches in job order, produced ahead by a bounded number of workers."""
     total = len(jobs)
@@ -127,7 +135,11 @@ async def prepared(
     # Absolute: a long-lived worker need not share this process's working folder.
     absolute = await asyncio.to_thread(root.absolute)
     prepare = partial(
-        prepare_batch, absolute, excerpt_chars=excerpt_chars, with_excerpts=with_excerpts
+        prepare_batch,
+        absolute,
+        excerpt_chars=excerpt_chars,
+        with_excerpts=with_excerpts,
+        site=site,
     )
     done = 0
     async for batch in in_order(

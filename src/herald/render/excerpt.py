@@ -40,6 +40,7 @@ from herald.content.document import (
     Quote,
     Table,
 )
+from herald.content.lead import lead
 from herald.content.markdown import parse_inline, parse_markdown
 from herald.core.i18n import DEFAULT_LANGUAGE, t
 from herald.render.text import inline_text, math_unicode
@@ -159,7 +160,14 @@ def excerpt_text(text: str, *, lang: str = DEFAULT_LANGUAGE, limit: int = 350) -
 def card_text(
     summary: str | None, body: str, *, lang: str = DEFAULT_LANGUAGE, limit: int = 350
 ) -> str:
-    """What a post's card shows: the author's summary if there is one, else its lead."""
+    """What a post's card shows: the author's summary if there is one, else its lead —
+    the part before `<!--more-->` when the author marked one (`herald.content.lead`),
+    which then ends in `...`, since there is more."""
     if summary:
         return excerpt_text(summary, lang=lang, limit=limit)
+    head = lead(body)
+    if head is not None:
+        text = excerpt(parse_markdown(head), lang=lang, limit=limit)
+        if text:
+            return text if text.endswith(ELLIPSIS) else text + ELLIPSIS
     return excerpt(parse_markdown(body), lang=lang, limit=limit)

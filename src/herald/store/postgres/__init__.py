@@ -1,0 +1,46 @@
+"""The shared store: one PostgreSQL database (`[store] url = "postgresql://…"` or
+`HERALD_DATABASE_URL`), for deployments where a local file is not enough.
+
+Every port of `herald.core.ports.Store` over one connection pool; the contract suite
+(`tests/store/contract/`) runs against it as against SQLite.  psycopg is imported only
+here, so a SQLite deployment never loads it.
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+from herald.store.postgres.database import Database
+from herald.store.postgres.index import PostgresContentIndex
+from herald.store.postgres.outbox import PostgresOutbox
+from herald.store.postgres.posts import PostgresPosts
+from herald.store.postgres.preferences import PostgresPreferences
+from herald.store.postgres.subscriptions import PostgresSubscriptions
+
+
+class PostgresStore:
+    """Every port of `herald.core.ports.Store` over one pool of connections."""
+
+    def __init__(self, database: Database, *, excerpt_chars: int) -> None:
+        self.database = database
+        self.posts = PostgresPosts(database, excerpt_chars=excerpt_chars)
+        self.subscriptions = PostgresSubscriptions(database)
+        self.preferences = PostgresPreferences(database)
+        self.outbox = PostgresOutbox(database)
+        self.index = PostgresContentIndex(database)
+
+    async def close(self) -> None:
+        await self.database.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+async def open_store(location: str, *, excerpt_chars: int) -> PostgresStore:
+    return PostgresStore(await Database.open(location), excerpt_chars=excerpt_chars)
+
+
+__all__ = ["Database", "PostgresStore", "open_store"]

@@ -1,0 +1,224 @@
+"""The durable outbox on PostgreSQL: claim planned deliveries, record every outcome.
+
+As on SQLite: an entry is claimed (`sending`) before the send and marked `sent` the moment
+the platform acknowledges it; after a crash only entries still `sending` go again.  A claim
+is one statement that skips rows another transaction holds (`FOR UPDATE SKIP LOCKED`), so
+two claimers never take the same entry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+from herald.core.records import Delivery, OutboxStats
+from herald.store.postgres.database import Connection, Database, fetch, scalar, tuples
+from herald.store.postgres.subscriptions import options
+
+STATES = ("pending", "sending", "sent", "failed", "dropped")
+
+
+@dataclass(slots=True)
+class _SentMarks:
+    """`sent` marks waiting for one write, and that write's outcome for all who wait."""
+
+    ids: list[int] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    written: asyncio.Future[None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    id: int
+    post_id: int
+    subscription_id: int
+    chat_id: str
+    language: str | None
+    attempts: int
+    topic: str
+    silent: bool
+    send_mode: str
+    link_preview: bool
+    not_before: float
+
+    def delivery(self) -> Delivery:
+        """Where and how its subscription wants it sent, as they are at the claim."""
+        return Delivery(
+            id=self.id,
+            post_id=self.post_id,
+            subscription_id=self.subscription_id,
+            chat_id=self.chat_id,
+            language=self.language,
+            attempts=self.attempts,
+            topic=self.topic or None,
+            options=options(self.silent, self.send_mode, self.link_preview),
+        )
+
+
+class PostgresOutbox:
+    """`herald.core.ports.Outbox` on PostgreSQL (entries are planned in `publish.py`)."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._marks = _SentMarks()
+        self._marking = asyncio.Lock()
+
+    async def recover(self) -> int:
+        """At start-up: whatever was in flight when the last process died goes again."""
+
+        async def work(conn: Connection) -> int:
+            cursor = await conn.execute(
+                "UPDATE outbox SET state = 'pending', claimed_at = NULL WHERE state = 'sending'"
+            )
+            return cursor.rowcount
+
+        return await self._database.run(work)
+
+    async def claim(self, platform: str, *, limit: int, now: float | None = None) -> list[Delivery]:
+        moment = time.time() if now is None else now
+
+        async def work(conn: Connection) -> list[ClaimRow]:
+            return await fetch(
+                conn,
+                ClaimRow,
+                "WITH due AS ("
+                "  SELECT o.id FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id"
+                "  WHERE o.state = 'pending' AND o.not_before <= %(now)s"
+                "  AND s.platform = %(platform)s AND s.active"
+                "  ORDER BY o.not_before, o.id LIMIT %(limit)s"
+                "  FOR UPDATE OF o SKIP LOCKED) "
+                "UPDATE outbox o SET state = 'sending', claimed_at = %(now)s "
+                "FROM due, subscriptions s WHERE o.id = due.id AND s.id = o.subscription_id "
+                "RETURNING o.id, o.post_id, o.subscription_id, s.chat_id, s.language, "
+                "o.attempts, s.topic, s.silent, s.send_mode, s.link_preview, o.not_before",
+                {"now": moment, "platform": platform, "limit": limit},
+            )
+
+        rows = await self._database.run(work)
+        rows.sort(key=lambda row: (row.not_before, row.id))  # RETURNING keeps no order
+        return [row.delivery() for row in rows]
+
+    async def next_due(self, platform: str) -> float | None:
+        async with self._database.connection() as conn:
+            due = await scalar(
+                conn,
+                "SELECT min(o.not_before) FROM outbox o JOIN subscriptions s "
+                "ON s.id = o.subscription_id WHERE o.state = 'pending' AND s.platform = %s "
+                "AND s.active",
+                (platform,),
+            )
+        return None if due is None else float(due)
+
+    async def mark_sent(self, entry_id: int) -> None:
+        """Returns once the mark is committed, as every outcome does (group commit).
+
+        Marks that arrive while the previous group is being written wait and go together in
+        the next transaction, exactly as on SQLite (`herald.store.sqlite.outbox`): a
+        broadcast with 16 workers commits about once per 16 sends.  A group whose write
+        fails fails every mark in it; each caller keeps its message as sent and calls again.
+        """
+        marks = self._marks
+        marks.ids.append(entry_id)
+        marks.times.append(time.time())
+        if marks.written is not None:  # the group's first mark writes it; the rest wait
+            await asyncio.shield(marks.written)
+            return
+        marks.written = asyncio.get_running_loop().create_future()
+        try:
+            async with self._marking:  # the previous group's write, if it is still running
+                self._marks = _SentMarks()  # from here on, marks wait for the next write
+
+                async def work(conn: Connection) -> None:
+                    await conn.execute(
+                        "UPDATE outbox o SET state = 'sent', sent_at = m.at, "
+                        "attempts = o.attempts + 1 "
+                        "FROM unnest(%s::bigint[], %s::float8[]) AS m (id, at) WHERE o.id = m.id",
+                        (marks.ids, marks.times),
+                    )
+
+                await self._database.run(work)
+        except BaseException as exc:
+            if self._marks is marks:  # failed before its write began: later marks start anew
+                self._marks = _SentMarks()
+            if isinstance(exc, asyncio.CancelledError):
+                marks.written.cancel()
+            else:
+                marks.written.set_exception(exc)
+                marks.written.exception()  # retrieved here; waiters still see it raised
+            raise
+        marks.written.set_result(None)
+
+    async def retry_after(self, entry_id: int, seconds: float, error: str) -> None:
+        """The platform's own "wait": honoured exactly and not counted as a failed attempt."""
+        await self._set(
+            "UPDATE outbox SET state = 'pending', not_before = %s, last_error = %s WHERE id = %s",
+            (time.time() + seconds, error, entry_id),
+        )
+
+    async def retry_later(self, delivery: Delivery, error: str, *, delay: float | None) -> None:
+        attempts = delivery.attempts + 1
+        if delay is None:
+            await self._set(
+                "UPDATE outbox SET state = 'failed', attempts = %s, last_error = %s WHERE id = %s",
+                (attempts, error, delivery.id),
+            )
+            return
+        await self._set(
+            "UPDATE outbox SET state = 'pending', attempts = %s, not_before = %s, "
+            "last_error = %s WHERE id = %s",
+            (attempts, time.time() + delay, error, delivery.id),
+        )
+
+    async def drop(self, delivery: Delivery, error: str) -> None:
+        """The chat is gone for good: stop this entry, the subscription, and its other entries."""
+
+        async def work(conn: Connection) -> None:
+            await conn.execute(
+                "UPDATE subscriptions SET active = false WHERE id = %s",
+                (delivery.subscription_id,),
+            )
+            await conn.execute(
+                "UPDATE outbox SET state = 'dropped', last_error = %s "
+                "WHERE subscription_id = %s AND state IN ('pending', 'sending')",
+                (error, delivery.subscription_id),
+            )
+
+        await self._database.run(work)
+
+    async def skip(self, entry_id: int, error: str) -> None:
+        await self._set(
+            "UPDATE outbox SET state = 'dropped', last_error = %s WHERE id = %s", (error, entry_id)
+        )
+
+    async def retry_failed(self) -> int:
+        async def work(conn: Connection) -> int:
+            cursor = await conn.execute(
+                "UPDATE outbox SET state = 'pending', attempts = 0, not_before = 0 "
+                "WHERE state = 'failed'"
+            )
+            return cursor.rowcount
+
+        return await self._database.run(work)
+
+    async def stats(self, *, errors: int = 10) -> OutboxStats:
+        counts = dict.fromkeys(STATES, 0)
+        async with self._database.connection() as conn:
+            for state, count in await tuples(
+                conn, "SELECT state, count(*) FROM outbox GROUP BY state"
+            ):
+                counts[state] = count
+            last = await tuples(
+                conn,
+                "SELECT o.id, s.platform, s.chat_id, o.last_error FROM outbox o "
+                "JOIN subscriptions s ON s.id = o.subscription_id "
+                "WHERE o.last_error IS NOT NULL AND o.state != 'sent' ORDER BY o.id DESC LIMIT %s",
+                (errors,),
+            )
+        return OutboxStats(counts, [(row[0], row[1], row[2], row[3]) for row in last])
+
+    async def _set(self, sql: str, params: tuple[object, ...]) -> None:
+        async def work(conn: Connection) -> None:
+            await conn.execute(sql, params)  # type: ignore[arg-type]
+
+        await self._database.run(work)

@@ -38,8 +38,7 @@ from herald.push.scheduler import Scheduler
 from herald.push.supervise import Backoff, StoreOutage, supervised
 from herald.push.waiting import first_of
 from herald.push.watcher import ContentWatcher
-from herald.store import open_store
-from herald.store.sqlite.owner import sole_owner
+from herald.store import open_store, sole_owner
 
 log = logging.getLogger("herald")
 
@@ -107,7 +106,7 @@ class App:
 
 @contextlib.asynccontextmanager
 async def open_app(config: Config) -> AsyncIterator[App]:
-    store = await open_store(config.store.path, excerpt_chars=config.content.excerpt_chars)
+    store = await open_store(config.store.location, excerpt_chars=config.content.excerpt_chars)
     try:
         reader = ReaderService(
             store,
@@ -147,7 +146,7 @@ async def run_service(
         # Not possible off the main thread or on Windows; Ctrl-C still ends the process there.
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    with sole_owner(config.store.path):
+    async with sole_owner(config.store.location):  # noqa: SIM117 (held before the store opens)
         async with open_app(config) as app:
             outage = StoreOutage()
             try:

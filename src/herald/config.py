@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -38,6 +39,7 @@ from herald.limits import (
 )
 
 CONFIG_ENV = "HERALD_CONFIG"
+DATABASE_URL_ENV = "HERALD_DATABASE_URL"
 DEFAULT_CONFIG_FILE = "herald.toml"
 
 
@@ -98,6 +100,31 @@ class ContentConfig(_Section):
 
 class StoreConfig(_Section):
     path: FilePath = Path("herald.db")
+    """The SQLite file, the default store (used when no `url` is set)."""
+    url: SecretStr | None = None
+    """A shared store instead: `postgresql://user:password@host/db` (or `$HERALD_DATABASE_URL`,
+    which wins).  Kept secret: its password never reaches a repr, a log line or an error."""
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _postgres_url(cls, value: object) -> object:
+        """Checked once here, without echoing the value (it holds a password)."""
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if isinstance(text, str) and not text.startswith(("postgresql://", "postgres://")):
+            raise ValueError('must be a PostgreSQL URL ("postgresql://user@host/database")')
+        return value
+
+    @property
+    def location(self) -> Path | str:
+        """What `herald.store.open_store` opens: the URL when one is set, else the file."""
+        return self.url.get_secret_value() if self.url is not None else self.path
+
+    def secrets(self) -> list[str]:
+        """The URL's password, to keep out of the logs."""
+        if self.url is None:
+            return []
+        password = urlsplit(self.url.get_secret_value()).password
+        return [password] if password else []
 
 
 class BotConfig(_Section):
@@ -146,7 +173,8 @@ class Config(_Section):
 
     def secrets(self) -> list[str]:
         """Every secret in this configuration, to keep out of the logs."""
-        return [secret for settings in self.platforms.values() for secret in settings.secrets()]
+        tokens = [secret for settings in self.platforms.values() for secret in settings.secrets()]
+        return [*tokens, *self.store.secrets()]
 
     def without_tokens(self) -> Config:
         """The same configuration with every platform's token removed (`herald console`)."""
@@ -176,6 +204,10 @@ def load_config(
     )
     raw: dict[str, Any] = _read_toml(source) if source is not None else {}
     sections = {name: raw.pop(name, {}) for name in platforms()}
+    if env.get(DATABASE_URL_ENV, "").strip():  # the environment wins, as for tokens
+        store = raw.get("store")
+        url = env[DATABASE_URL_ENV].strip()
+        raw["store"] = {**(store if isinstance(store, dict) else {}), "url": url}
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
@@ -188,7 +220,9 @@ def load_config(
                 update={"dir": content_dir or _rebase(config.content.dir, base)}
             ),
             "store": config.store.model_copy(
+                # `--db FILE` names a SQLite file: it wins over a configured URL too.
                 update={"path": db_path or _rebase(config.store.path, base)}
+                | ({"url": None} if db_path else {})
             ),
             "platforms": {
                 name: _platform_settings(name, section, env, source)

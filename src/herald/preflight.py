@@ -20,7 +20,7 @@ def check_store_path(config: Config, *, from_command_line: bool) -> None:
     tells a read-only or full file system, or a folder root may not write in, apart.
     """
     path = config.store.path
-    if str(path) == ":memory:":
+    if str(path) == ":memory:" or config.store.url is not None:  # a server checks itself
         return
     where = "--db" if from_command_line else f"{config.source or 'config'}: [store] path"
     problem = _store_path_problem(path)

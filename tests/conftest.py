@@ -22,6 +22,7 @@ SHARED = REPO.parent / "shared"
 ICLR_POSTS = SHARED / "corpora" / "iclr-blogposts-2025" / "posts"
 
 WritePost = Callable[..., Path]
+pytest_plugins = ["tests.pg"]  # the `postgres` and `postgres_url` fixtures
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -14,7 +14,7 @@ import pytest
 from herald.core.ports import Store
 from herald.store import open_store
 
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgres"]
 OpenStore = Callable[..., Awaitable[Store]]
 
 
@@ -24,14 +24,20 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def open_fresh(backend: str, tmp_path: Path) -> AsyncIterator[OpenStore]:
+def location(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where the store under test lives: a file, or a fresh database on the test cluster."""
+    if backend == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    return tmp_path / "herald.db"
+
+
+@pytest.fixture
+async def open_fresh(backend: str, location: Path | str) -> AsyncIterator[OpenStore]:
     """Open the store under test again (another process's view, or other settings)."""
     opened: list[Store] = []
 
     async def opener(*, excerpt_chars: int = 350) -> Store:
-        store = await open_store(
-            tmp_path / "herald.db", excerpt_chars=excerpt_chars, backend=backend
-        )
+        store = await open_store(location, excerpt_chars=excerpt_chars, backend=backend)
         opened.append(store)
         return store
 

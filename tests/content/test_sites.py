@@ -35,6 +35,7 @@ from herald.render.discord_md import discord_messages
 from herald.render.telegram_html import telegram_messages
 from herald.render.text import inline_text
 from herald.store import open_store
+from tests.conftest import ICLR_POSTS
 from tests.render.test_telegram_html import telegram_visible_text, utf16
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sites"
@@ -306,3 +307,20 @@ def test_herald_check_says_what_is_served_and_what_the_site_leaves_out(tmp_path:
     assert "  about.md: a page (layout: page), not a post: Jekyll's posts are in _posts/" in out
     assert "  vendor/: not read, excluded by _config.yml (exclude: vendor)" in out
     assert "Jekyll site: " in out and "not post(s)" in out
+
+
+@pytest.mark.skipif(not ICLR_POSTS.is_dir(), reason="../shared/corpora is not beside the repo")
+def test_the_iclr_corpus_served_as_the_jekyll_site_it_came_from(tmp_path: Path) -> None:
+    """The ICLR 2025 blog posts are an al-folio (Jekyll) site's `_posts/`: in a site root
+    every one is a post, named as the site names it, its old Herald name kept."""
+    shutil.copytree(ICLR_POSTS, tmp_path / "_posts")
+    (tmp_path / "_config.yml").write_text("timezone: UTC\n", encoding="utf-8")
+    as_folder = inspect_folder(ICLR_POSTS)
+    as_site = inspect_folder(tmp_path)
+    assert as_site.site.kind == "jekyll" and not as_site.errors and not as_site.skipped
+    assert len(as_site.posts) == len(as_folder.posts) > 20
+    before = {post.path: post.slug for post in as_folder.posts}
+    for post in as_site.posts:
+        name = post.path.removeprefix("_posts/")
+        assert post.slug == name.removesuffix(".md")[len("2025-04-28-") :], post.path
+        assert before[name] in post.aliases or before[name] == post.slug, post.path

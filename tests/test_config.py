@@ -4,6 +4,7 @@ import pytest
 
 from herald.adapters.telegram_adapter import TelegramSettings
 from herald.config import ConfigError, load_config
+from herald.content.sites import SiteOptions
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -74,6 +75,9 @@ def test_a_token_in_the_file_is_refused(tmp_path: Path) -> None:
         ('[telegram]\nwebhook_port = "8443"\n', r"\[telegram\] webhook_port: .* valid integer"),
         ('[discord]\ngateway_url = "https://g.example"\n', r"gateway_url: should be an absolute"),
         ("[discord]\nguild_id = 0\n", r"\[discord\] guild_id: Input should be greater than 0"),
+        ('[content]\nsite = "wordpress"\n', r"\[content\] site: Input should be 'auto', 'jekyll'"),
+        ('[content]\nencoding = "klingon"\n', r"\[content\] encoding: unknown encoding 'klingon'"),
+        ('[content]\ntimezone = "Asia"\n', r"\[content\] timezone: unknown time zone 'Asia'"),
     ],
 )
 def test_bad_values_are_one_line_naming_the_key(tmp_path: Path, text: str, expected: str) -> None:
@@ -108,3 +112,4 @@ def test_the_example_config_is_valid_and_shows_the_defaults() -> None:
     config = load_config(REPO / "config.example.toml", environ={})
     assert config.bot.page_size == 10 and config.platforms["telegram"] == TelegramSettings()
     assert config.content.dir == REPO / "content"
+    assert config.content.site_options() == SiteOptions()

@@ -7,7 +7,6 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-import unicodeit
 import unicodeit.data
 
 from herald.content.document import (
@@ -23,6 +22,7 @@ from herald.content.document import (
     Strong,
     Text,
 )
+from herald.render.latex_unicode import replace as latex_to_unicode
 
 _LEFTOVER = re.compile(r"\\[A-Za-z]+|[{}]")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
@@ -55,6 +55,8 @@ def math_unicode(tex: str) -> str | None:
     unicodeit replaces by prefix, so `\\log` would become `łog` (`\\l` is ł): every whole
     command is checked first, operator names become plain words, `\\text{…}` its words,
     `\\left(` a plain bracket; anything else unknown means there is no faithful form.
+    The conversion is unicodeit's, in one pass (`herald.render.latex_unicode`), cached per
+    expression since posts repeat their formulas.
     """
     tex = " ".join(tex.split())
     tex = _WORDS.sub(lambda m: m.group(1), _SIZING.sub("", tex))
@@ -65,7 +67,7 @@ def math_unicode(tex: str) -> str | None:
             return None
     tex = _COMMAND.sub(lambda m: m.group(1) if m.group(1) in _OPERATORS else m.group(0), tex)
     try:
-        converted = unicodeit.replace(tex)
+        converted = latex_to_unicode(tex)
     except Exception:  # unicodeit is a best-effort converter; any failure means "no form"
         return None
     return None if _LEFTOVER.search(converted) else unicodedata.normalize("NFC", converted)

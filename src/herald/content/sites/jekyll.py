@@ -131,7 +131,8 @@ def classify(
         what = f"a page (layout: {layout})" if layout else "a page"
         return Skip(f"{what}, not a post: Jekyll's posts are in _posts/")
     if kind == "drafts" and not site.show_drafts:
-        return Skip("a draft in _drafts/ (show_drafts is off)")
+        where = f" in {site.config_file}" if site.config_file else ""
+        return Skip(f"a draft in _drafts/ (show_drafts is off{where})")
     named = _POST_NAME.match(path.name)
     if kind == "posts" and named is None:
         return Skip("in _posts/ without a YYYY-MM-DD- prefix: Jekyll does not publish it")

@@ -1,4 +1,5 @@
-"""`herald run | console | sync | check | new | outbox`: the command line, thin over app.py.
+"""`herald run | console | sync | check | new | outbox | migrate`: the command line, thin
+over app.py.
 
 Every command takes `--config FILE`, and `--content DIR` / `--db FILE` override the config,
 so the bot can be pointed at any folder without editing files.  Expected failures (bad
@@ -307,6 +308,23 @@ async def _outbox(config: Config, *, retry: bool) -> None:
         click.echo("  ".join(f"{state} {count}" for state, count in stats.counts.items()))
         for entry_id, platform, chat_id, error in stats.last_errors:
             click.echo(f"  #{entry_id} {platform}:{chat_id}: {error}")
+
+
+@main.command()
+@click.option("--from", "source", required=True, help="The SQLite store: sqlite:///herald.db.")
+@click.option("--to", "target", required=True, help="An empty database: postgresql://…")
+@click.option("-v", "--verbose", is_flag=True, help="Log more (to stderr).")
+@_friendly
+def migrate(source: str, target: str, verbose: bool) -> None:
+    """Copy a SQLite store (posts, subscriptions, outbox, everything) into PostgreSQL."""
+    from urllib.parse import urlsplit
+
+    from herald.store.copy import copy_store
+
+    password = urlsplit(target).password if "://" in target else None
+    setup_logging(logging.DEBUG if verbose else logging.WARNING, [password] if password else [])
+    copied = asyncio.run(copy_store(source, target))
+    click.echo("copied " + ", ".join(f"{count} {table}" for table, count in copied.items()))
 
 
 def _slugify(title: str) -> str:

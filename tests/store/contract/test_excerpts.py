@@ -86,14 +86,12 @@ async def test_a_post_edited_before_the_renderer_came_keeps_its_new_excerpt(
 
 
 async def test_the_service_renders_what_a_sync_deferred_and_stops_when_asked(
-    tmp_path: Path, content_dir: Path
+    tmp_path: Path, content_dir: Path, location: Path | str
 ) -> None:
     write_corpus(content_dir, BULK_INDEXING_THRESHOLD, seed=7)
     path = tmp_path / "herald.toml"
-    path.write_text(
-        f'[content]\ndir = "{content_dir}"\n[store]\npath = "{tmp_path / "h.db"}"\n',
-        encoding="utf-8",
-    )
+    store = f'url = "{location}"' if isinstance(location, str) else f'path = "{location}"'
+    path.write_text(f'[content]\ndir = "{content_dir}"\n[store]\n{store}\n', encoding="utf-8")
     async with open_app(load_config(path, environ={})) as app:
         await app.sync()
         assert await pending(app.store) == BULK_INDEXING_THRESHOLD

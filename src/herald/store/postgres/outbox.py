@@ -3,13 +3,21 @@
 As on SQLite: an entry is claimed (`sending`) before the send and marked `sent` the moment
 the platform acknowledges it; after a crash only entries still `sending` go again.  A claim
 is one statement that skips rows another transaction holds (`FOR UPDATE SKIP LOCKED`), so
-two claimers never take the same entry.
+two claimers — two replicas on one database — never take the same entry.
+
+Each claim is a lease (migration V2): the entry records which open store took it and
+until when, by the server's clock.  Every claim first takes back entries whose lease ran
+out (their replica died mid-send: at most those repeat, as after a crash today) and
+renews the leases this store still holds; an outcome a store reports for an entry that
+meanwhile went to another replica is ignored, so a replica that wakes up late cannot undo
+another's claim.  `sent` is always recorded: sent is sent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from dataclasses import dataclass, field
 
 from herald.core.records import Delivery, OutboxStats
@@ -17,6 +25,13 @@ from herald.store.postgres.database import Connection, Database, fetch, scalar, 
 from herald.store.postgres.subscriptions import options
 
 STATES = ("pending", "sending", "sent", "failed", "dropped")
+LEASE_SECONDS = 120.0
+"""How long a claim is a replica's before others may take it back.  Long enough for a send
+paced behind a group chat's limit (renewed at every claim while a drain runs), short
+enough that a dead replica's few in-flight entries are not stuck for long."""
+_SERVER_NOW = "extract(epoch FROM clock_timestamp())"
+_MINE = "(claimed_by IS NULL OR claimed_by = %(me)s)"
+"""An outcome applies to an entry this store holds (or nobody does, after `recover`)."""
 
 
 @dataclass(slots=True)
@@ -59,17 +74,21 @@ class ClaimRow:
 class PostgresOutbox:
     """`herald.core.ports.Outbox` on PostgreSQL (entries are planned in `publish.py`)."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, lease_seconds: float = LEASE_SECONDS) -> None:
         self._database = database
         self._marks = _SentMarks()
         self._marking = asyncio.Lock()
+        self.claimer = uuid.uuid4().hex
+        """Who this open store is in `claimed_by`: one id per process and store."""
+        self.lease_seconds = lease_seconds
 
     async def recover(self) -> int:
         """At start-up: whatever was in flight when the last process died goes again."""
 
         async def work(conn: Connection) -> int:
             cursor = await conn.execute(
-                "UPDATE outbox SET state = 'pending', claimed_at = NULL WHERE state = 'sending'"
+                "UPDATE outbox SET state = 'pending', claimed_at = NULL, claimed_by = NULL, "
+                "claimed_until = NULL WHERE state = 'sending'"
             )
             return cursor.rowcount
 
@@ -78,7 +97,15 @@ class PostgresOutbox:
     async def claim(self, platform: str, *, limit: int, now: float | None = None) -> list[Delivery]:
         moment = time.time() if now is None else now
 
+        lease = {"me": self.claimer, "lease": self.lease_seconds}
+
         async def work(conn: Connection) -> list[ClaimRow]:
+            await self._take_back_expired(conn)
+            await conn.execute(
+                f"UPDATE outbox SET claimed_until = {_SERVER_NOW} + %(lease)s "
+                "WHERE state = 'sending' AND claimed_by = %(me)s",
+                lease,
+            )
             return await fetch(
                 conn,
                 ClaimRow,
@@ -88,25 +115,51 @@ class PostgresOutbox:
                 "  AND s.platform = %(platform)s AND s.active"
                 "  ORDER BY o.not_before, o.id LIMIT %(limit)s"
                 "  FOR UPDATE OF o SKIP LOCKED) "
-                "UPDATE outbox o SET state = 'sending', claimed_at = %(now)s "
+                "UPDATE outbox o SET state = 'sending', claimed_at = %(now)s, "
+                f"claimed_by = %(me)s, claimed_until = {_SERVER_NOW} + %(lease)s "
                 "FROM due, subscriptions s WHERE o.id = due.id AND s.id = o.subscription_id "
                 "RETURNING o.id, o.post_id, o.subscription_id, s.chat_id, s.language, "
                 "o.attempts, s.topic, s.silent, s.send_mode, s.link_preview, o.not_before",
-                {"now": moment, "platform": platform, "limit": limit},
+                {"now": moment, "platform": platform, "limit": limit, **lease},
             )
 
         rows = await self._database.run(work)
         rows.sort(key=lambda row: (row.not_before, row.id))  # RETURNING keeps no order
         return [row.delivery() for row in rows]
 
+    async def _take_back_expired(self, conn: Connection) -> None:
+        """Entries whose claim's lease ran out go back in the queue (locked ones are being
+        taken back or reported by someone else right now: skipped)."""
+        await conn.execute(
+            "UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_until = NULL "
+            "WHERE id IN (SELECT id FROM outbox WHERE state = 'sending' "
+            f"AND claimed_until < {_SERVER_NOW} FOR UPDATE SKIP LOCKED)"
+        )
+
+    async def renew_leases(self) -> int:
+        """Extend every claim this store holds (a heartbeat for long sends); how many."""
+
+        async def work(conn: Connection) -> int:
+            cursor = await conn.execute(
+                f"UPDATE outbox SET claimed_until = {_SERVER_NOW} + %(lease)s "
+                "WHERE state = 'sending' AND claimed_by = %(me)s",
+                {"me": self.claimer, "lease": self.lease_seconds},
+            )
+            return cursor.rowcount
+
+        return await self._database.run(work)
+
     async def next_due(self, platform: str) -> float | None:
+        """The next pending entry's time, or the next lease to run out (another replica's
+        entry this one may have to take back), whichever comes first."""
         async with self._database.connection() as conn:
             due = await scalar(
                 conn,
-                "SELECT min(o.not_before) FROM outbox o JOIN subscriptions s "
-                "ON s.id = o.subscription_id WHERE o.state = 'pending' AND s.platform = %s "
-                "AND s.active",
-                (platform,),
+                "SELECT min(CASE WHEN o.state = 'pending' THEN o.not_before "
+                "ELSE o.claimed_until END) FROM outbox o JOIN subscriptions s "
+                "ON s.id = o.subscription_id WHERE s.platform = %s AND s.active AND "
+                "(o.state = 'pending' OR (o.state = 'sending' AND o.claimed_by != %s))",
+                (platform, self.claimer),
             )
         return None if due is None else float(due)
 
@@ -132,7 +185,7 @@ class PostgresOutbox:
                 async def work(conn: Connection) -> None:
                     await conn.execute(
                         "UPDATE outbox o SET state = 'sent', sent_at = m.at, "
-                        "attempts = o.attempts + 1 "
+                        "attempts = o.attempts + 1, claimed_by = NULL, claimed_until = NULL "
                         "FROM unnest(%s::bigint[], %s::float8[]) AS m (id, at) WHERE o.id = m.id",
                         (marks.ids, marks.times),
                     )
@@ -152,22 +205,27 @@ class PostgresOutbox:
     async def retry_after(self, entry_id: int, seconds: float, error: str) -> None:
         """The platform's own "wait": honoured exactly and not counted as a failed attempt."""
         await self._set(
-            "UPDATE outbox SET state = 'pending', not_before = %s, last_error = %s WHERE id = %s",
-            (time.time() + seconds, error, entry_id),
+            "UPDATE outbox SET state = 'pending', not_before = %(at)s, last_error = %(error)s, "
+            f"claimed_by = NULL, claimed_until = NULL WHERE id = %(id)s AND {_MINE}",
+            {"at": time.time() + seconds, "error": error, "id": entry_id},
         )
 
     async def retry_later(self, delivery: Delivery, error: str, *, delay: float | None) -> None:
         attempts = delivery.attempts + 1
+        values = {"attempts": attempts, "error": error, "id": delivery.id}
         if delay is None:
             await self._set(
-                "UPDATE outbox SET state = 'failed', attempts = %s, last_error = %s WHERE id = %s",
-                (attempts, error, delivery.id),
+                "UPDATE outbox SET state = 'failed', attempts = %(attempts)s, "
+                "last_error = %(error)s, claimed_by = NULL, claimed_until = NULL "
+                f"WHERE id = %(id)s AND {_MINE}",
+                values,
             )
             return
         await self._set(
-            "UPDATE outbox SET state = 'pending', attempts = %s, not_before = %s, "
-            "last_error = %s WHERE id = %s",
-            (attempts, time.time() + delay, error, delivery.id),
+            "UPDATE outbox SET state = 'pending', attempts = %(attempts)s, not_before = %(at)s, "
+            "last_error = %(error)s, claimed_by = NULL, claimed_until = NULL "
+            f"WHERE id = %(id)s AND {_MINE}",
+            {**values, "at": time.time() + delay},
         )
 
     async def drop(self, delivery: Delivery, error: str) -> None:
@@ -188,7 +246,9 @@ class PostgresOutbox:
 
     async def skip(self, entry_id: int, error: str) -> None:
         await self._set(
-            "UPDATE outbox SET state = 'dropped', last_error = %s WHERE id = %s", (error, entry_id)
+            "UPDATE outbox SET state = 'dropped', last_error = %(error)s, claimed_by = NULL, "
+            f"claimed_until = NULL WHERE id = %(id)s AND {_MINE}",
+            {"error": error, "id": entry_id},
         )
 
     async def retry_failed(self) -> int:
@@ -217,8 +277,8 @@ class PostgresOutbox:
             )
         return OutboxStats(counts, [(row[0], row[1], row[2], row[3]) for row in last])
 
-    async def _set(self, sql: str, params: tuple[object, ...]) -> None:
+    async def _set(self, sql: str, params: dict[str, object]) -> None:
         async def work(conn: Connection) -> None:
-            await conn.execute(sql, params)  # type: ignore[arg-type]
+            await conn.execute(sql, {"me": self.claimer, **params})  # type: ignore[arg-type]
 
         await self._database.run(work)

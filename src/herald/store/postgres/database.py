@@ -70,9 +70,16 @@ async def fetch(
 
 
 async def tuples(
-    conn: Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    conn: Connection,
+    sql: str,
+    params: Sequence[Any] | dict[str, Any] = (),
+    *,
+    prepare: bool | None = None,
 ) -> list[tuple[Any, ...]]:
-    cursor = await conn.execute(sql, params)  # type: ignore[arg-type]
+    """`prepare=False` for a statement whose best plan depends on its values (a search:
+    a rare word wants the GIN index, a common one the newest-first walk), which a
+    prepared statement's generic plan would not know."""
+    cursor = await conn.execute(sql, params, prepare=prepare)  # type: ignore[arg-type]
     return await cursor.fetchall()
 
 

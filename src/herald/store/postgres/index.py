@@ -83,11 +83,14 @@ class PostgresContentIndex:
         bulk: bool,
         targeted: bool,
     ) -> AsyncIterator[_Session]:
-        """`bulk` changes nothing here: a GIN index takes a large load as it comes (its
-        pending list), and the whole sync is one transaction either way."""
+        """After a `bulk` load the tables are analysed before the commit: until autovacuum
+        gets to it, the planner would judge the search index by its empty self and walk
+        every post for a word no post has (30 ms at 10k posts instead of 1)."""
         async with self._database.transaction(index=True, reorders=True) as conn:
             writer = BatchWriter(conn, report, now=now, reading=reading, targeted=targeted)
             yield _Session(conn, writer, report)
+            if bulk:
+                await conn.execute("ANALYZE posts, post_tags, post_aliases, post_search")
 
     async def failures(self) -> dict[str, str]:
         async with self._database.connection() as conn:

@@ -55,6 +55,7 @@ async def ranked_terms(
         "SELECT post_id, tt @@ %(title)s::tsquery, tt @@ %(tags)s::tsquery FROM post_search "
         "WHERE tsv @@ %(q)s::tsquery ORDER BY post_id DESC LIMIT %(n)s",
         {"q": anywhere, "title": title, "tags": tags, "n": RANKED_CANDIDATES + 1},
+        prepare=False,
     )
     if len(rows) > RANKED_CANDIDATES:
         candidates = rows[:RANKED_CANDIDATES]

@@ -27,7 +27,7 @@ from herald.core.actions import tag_ref
 from herald.core.ports import StoreError
 from herald.store import backend_of, sqlite_path
 from herald.store.postgres.database import Connection, Database, scalar
-from herald.store.postgres.lexemes import post_vectors
+from herald.store.postgres.lexemes import SEARCH_VECTORS, search_row
 from herald.store.sqlite.database import Database as SqliteDatabase
 
 Row = tuple[Any, ...]
@@ -71,7 +71,7 @@ def _outbox(row: Row) -> Row:
 
 
 def _search(row: Row) -> Row:
-    return (row[0], *post_vectors((row[1], row[2], row[3])))
+    return search_row(row[0], (row[1], row[2], row[3]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +94,8 @@ TABLES: Sequence[_Table] = (
     _Table("post_tags", "post_id, tag, tag_key, tag_ref", convert=_tag),
     _Table("post_aliases", "alias, post_id"),
     _Table(
-        "post_search",
-        "post_id, tt, tsv",
+        "search_words",  # a staging table: the vectors are made by the server (`_index`)
+        "id, title, tags, body, whole",
         source="SELECT rowid, title, tags, body FROM posts_fts",
         convert=_search,
     ),
@@ -156,6 +156,10 @@ async def _copy(db: aiosqlite.Connection, conn: Connection, where: str) -> dict[
     ):
         raise StoreError(f"{where}: not empty; herald migrate copies into an empty database")
     await conn.execute("DELETE FROM meta")
+    await conn.execute(
+        "CREATE TEMPORARY TABLE search_words (id bigint, title text, tags text, body text, "
+        "whole tsvector) ON COMMIT DROP"
+    )
     copied: dict[str, int] = {}
     for table in TABLES:
         count = 0
@@ -168,6 +172,10 @@ async def _copy(db: aiosqlite.Connection, conn: Connection, where: str) -> dict[
                         await copy.write_row(table.convert(row) if table.convert else row)
                     count += len(batch)
         copied[table.name] = count
+    await conn.execute(
+        ("INSERT INTO post_search (post_id, tt, tsv) " + SEARCH_VECTORS).format(rows="search_words")
+    )
+    copied["post_search"] = copied.pop("search_words")
     for name in _IDENTITIES:
         await conn.execute(
             f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "

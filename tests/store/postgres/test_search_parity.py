@@ -77,3 +77,38 @@ async def test_postgres_matches_what_sqlite_matches(
     ]
     assert differences == []
     assert sqlite_tags == postgres_tags
+
+
+TRICKY = [
+    "用LoRA微调模型，配合FlashAttention-2节省显存。",
+    "arxiv.org/abs/2205.14135 and https://example.com/a_b?c=d#e",
+    "Version 3.14.15, x86_64, C++ and don't; e-mail a.b@c.de",
+    "ÄRGER über Café naïve Ωmega ΣΊΣΥΦΟΣ İstanbul ß",
+    "हिन्दी भाषा, العربية, עברית, ไทย, 東京タワー, 한국어 문장",
+    "ｆｕｌｌｗｉｄｔｈ ＡＢＣ１２３ ① ² ½ \u200b zero\u200dwidth",
+    "emoji 🎉 mixed 😀text and \ue000private use",
+    "a" * 3000 + " after a word too long to be a lexeme",
+]
+
+
+async def test_the_server_parses_the_words_into_the_vector_herald_would_build(
+    postgres_url: str, content_dir: Path, write_post: WritePost
+) -> None:
+    """The index is made by the server from `words` (fast); it must be exactly the vector
+    Herald builds itself from the same text (`tsvector`, used for bodies too large)."""
+    import psycopg
+
+    from herald.indexing.tokens import index_text
+    from herald.store.postgres.lexemes import tsvector, words
+
+    rng = random.Random(7)
+    texts = [index_text(text) for text in TRICKY]
+    texts += [index_text(" ".join(rng.choices([*WORDS, *TAGS], k=60))) for _ in range(50)]
+    async with await psycopg.AsyncConnection.connect(postgres_url) as conn:
+        for text in texts:
+            cursor = await conn.execute(
+                "SELECT setweight(to_tsvector('simple', %s), 'C')::text, %s::tsvector::text",
+                (words(text), tsvector([(text, "C")])),
+            )
+            row = await cursor.fetchone()
+            assert row is not None and row[0] == row[1], text[:80]

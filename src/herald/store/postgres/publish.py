@@ -12,12 +12,7 @@ from collections.abc import Sequence
 
 from herald.indexing.prepare import fts_columns
 from herald.store.postgres.database import Connection, scalar, tuples
-from herald.store.postgres.lexemes import post_vectors
-
-INSERT_SEARCH = (
-    "INSERT INTO post_search (post_id, tt, tsv) VALUES (%s, %s::tsvector, %s::tsvector) "
-    "ON CONFLICT (post_id) DO NOTHING"
-)
+from herald.store.postgres.lexemes import INSERT_SEARCH, search_row
 
 
 async def plan_deliveries(conn: Connection, post_ids: Sequence[int]) -> None:
@@ -92,7 +87,7 @@ async def index_posts(conn: Connection, ids: list[int]) -> None:
     async with conn.cursor() as cursor:
         await cursor.executemany(
             INSERT_SEARCH,
-            [(row[0], *post_vectors(fts_columns(row[1], list(row[2]), row[3]))) for row in rows],
+            [search_row(row[0], fts_columns(row[1], list(row[2]), row[3])) for row in rows],
         )
 
 

@@ -180,7 +180,8 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{name}"{copy}'.encode())
         return self.url(name)
 
-    def stop(self) -> None:
+    def halt(self) -> None:
+        """Stop the server, keeping its data (`resume` starts it again on the same port)."""
         process, self.process = self.process, None
         if process is not None and process.poll() is None:
             for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGKILL):  # fast, then harder
@@ -188,6 +189,13 @@ class PostgresServer:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(15)
                     break
+
+    def resume(self) -> None:
+        if not self._spawn():
+            raise RuntimeError(f"postgres did not start again: {self._log_tail()}")
+
+    def stop(self) -> None:
+        self.halt()
         shutil.rmtree(self.base, ignore_errors=True)
 
 

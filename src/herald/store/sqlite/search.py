@@ -1,18 +1,21 @@
 """Full-text search on SQLite's FTS5: what readers typed, as a safe MATCH, ranked.
 
 The index (`posts_fts`) holds only published posts, tokenised by `herald.indexing.tokens`,
-so no join decides visibility.  Ranking is FTS5's weighted BM25 (title > tags > body).
+so no join decides visibility.  Ranking is a short list of yes/no questions asked in order
+(`ranked_matches`), the same a second backend asks, so readers get the same order anywhere.
 """
 
 from __future__ import annotations
 
 import aiosqlite
 
-from herald.indexing.tokens import query_terms
+from herald.indexing.tokens import QueryTerm, query_terms
 
 RANKED_CANDIDATES = 500
-_PREFERRED_COLUMNS = ("title", "tags")
-"""Among capped candidates, a match in these columns (in this order) comes first."""
+
+
+def _phrase(tokens: tuple[str, ...], prefix: bool) -> str:
+    return f'"{" ".join(tokens)}"' + ("*" if prefix else "")
 
 
 def match_expression(query: str) -> str | None:
@@ -20,27 +23,60 @@ def match_expression(query: str) -> str | None:
 
     Every term becomes a quoted phrase built only from letter/digit tokens, so no operator,
     quote, column filter or wildcard the user types reaches the FTS5 query syntax.  Terms
-    are ANDed.  A lone CJK character becomes a prefix match on the bigrams it starts.
+    are ANDed.  A Latin word's last token, and a lone CJK character, are prefixes.
     """
-    phrases = [
-        f'"{" ".join(term.tokens)}"' + ("*" if term.prefix else "") for term in query_terms(query)
-    ]
+    return _expression(query_terms(query))
+
+
+def _expression(terms: list[QueryTerm], *, prefixes: bool = True) -> str | None:
+    phrases = [_phrase(term.tokens, prefixes and term.prefix) for term in terms]
     return " AND ".join(phrases) if phrases else None
+
+
+def _whole_words(terms: list[QueryTerm]) -> str:
+    """The terms with their Latin words whole (a lone CJK character stays a prefix: as a
+    token it exists only at a run's end)."""
+    return " AND ".join(
+        _phrase(term.tokens, term.prefix and len(term.tokens[-1]) == 1) for term in terms
+    )
+
+
+def rank_questions(terms: list[QueryTerm]) -> list[str]:
+    """What decides the order, most important first; each a MATCH a post passes or not.
+
+    1. every word matched whole (`flash` before `FlashAttention` for `/search flash`);
+    2. all terms in the title; 3. all terms in the tags;
+    4. the terms standing together as one phrase (`flash attention` before a post that
+       has both words apart).
+    Ties go to the newest post (its date, then the newest stored).
+    """
+    expression = _expression(terms)
+    assert expression is not None
+    questions = []
+    if any(term.prefix for term in terms):
+        questions.append(_whole_words(terms))
+    questions += [f"{{title}} : ({expression})", f"{{tags}} : ({expression})"]
+    if len(terms) > 1:
+        tokens = tuple(token for term in terms for token in term.tokens)
+        questions.append(_phrase(tokens, terms[-1].prefix))
+    return questions
 
 
 async def ranked_matches(
     db: aiosqlite.Connection, query: str, *, offset: int, limit: int
 ) -> tuple[int, list[int]] | None:
-    """(total, ids of one page), best first; None when nothing is searchable.
+    """(total, ids of one page), best first (`rank_questions`); None when nothing is
+    searchable.
 
     A word found in more than RANKED_CANDIDATES posts is searched among its most recently
     added that many matches (a rowid range FTS5 walks cheaply), and the count is capped
-    there.  Those are not ranked by BM25: its weight for a word is computed from every post
-    that contains it (13–25 ms for a phrase found in 67k of 100k posts), and for a word in
-    most posts that weight is nil anyway.  Posts with the words in their title come first,
-    then in their tags, then the rest, newest first (under 1 ms).
+    there: counting or ranking a phrase found in 67k of 100k posts reads every position
+    list (BM25 took 13–25 ms for it).  The rank questions are each one MATCH over the same
+    rowid range, so a page costs a few index walks and as many primary-key reads as
+    there are candidates.
     """
-    expression = match_expression(query)
+    terms = query_terms(query)
+    expression = _expression(terms)
     if expression is None:
         return None
     params: dict[str, object] = {
@@ -59,28 +95,25 @@ async def ranked_matches(
     )
     if floor:
         total = RANKED_CANDIDATES
-        params["floor"] = floor
-        found_in = ""
-        for column in _PREFERRED_COLUMNS:  # title matches first, then tags
-            params[column] = f"{{{column}}} : ({expression})"
-            found_in += (
-                f"rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH :{column} "
-                "AND rowid >= :floor) DESC, "
-            )
-        sql = (
-            "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :match AND rowid >= :floor "
-            f"ORDER BY {found_in}rowid DESC LIMIT :limit OFFSET :offset"
-        )
     else:
         total = await _scalar(
             db, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH :match", params
         )
-        # Two steps: ranked ids from the index alone (as a subquery, SQLite would compute
-        # the rank twice), then those few posts by primary key.
-        sql = (
-            "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :match "
-            "ORDER BY rank LIMIT :limit OFFSET :offset"
+        if total == 0:
+            return 0, []
+    params["floor"] = floor
+    order = ""
+    for number, question in enumerate(rank_questions(terms)):
+        params[f"q{number}"] = question
+        order += (
+            f"f.rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH :q{number} "
+            "AND rowid >= :floor) DESC, "
         )
+    sql = (
+        "SELECT f.rowid FROM posts_fts f JOIN posts p ON p.id = f.rowid "
+        "WHERE posts_fts MATCH :match AND f.rowid >= :floor "
+        f"ORDER BY {order}p.date DESC, f.rowid DESC LIMIT :limit OFFSET :offset"
+    )
     async with db.execute(sql, params) as cursor:
         ranked = [row[0] for row in await cursor.fetchall()]
     return total, ranked
@@ -89,4 +122,4 @@ async def ranked_matches(
 async def _scalar(db: aiosqlite.Connection, sql: str, params: dict[str, object]) -> int:
     async with db.execute(sql, params) as cursor:
         row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+    return int(row[0]) if row and row[0] is not None else 0

@@ -141,7 +141,11 @@ def find_snippet(text: str, terms: list[QueryTerm]) -> Snippet | None:
             end = inside.end()
     kept: list[tuple[int, int]] = []
     for hit_start, hit_end, _ in hits:
-        if hit_start >= start and hit_end <= end and (not kept or hit_start >= kept[-1][1]):
+        if hit_start < start or hit_end > end:
+            continue
+        if kept and hit_start - start <= kept[-1][1]:  # touching or overlapping: one hit
+            kept[-1] = (kept[-1][0], max(kept[-1][1], hit_end - start))
+        else:
             kept.append((hit_start - start, hit_end - start))
     body = text[start:end]
     trimmed = body.rstrip()

@@ -49,9 +49,7 @@ def _indexed_run(run: str) -> str:
 def index_text(text: str) -> str:
     """The text as stored in the search index: its tokens, space-separated, CJK runs as
     their bigrams followed by their last character."""
-    return " ".join(
-        _indexed_run(cjk) if cjk else other for cjk, other in _RUN.findall(text)
-    )
+    return " ".join(_indexed_run(cjk) if cjk else other for cjk, other in _RUN.findall(text))
 
 
 def fold(unit: str) -> str:

@@ -1,4 +1,5 @@
-"""`python -m bench.search [--posts 100000] [--calls 300]`: search latency for each query kind.
+"""`python -m bench.search [--posts 100000] [--calls 300] [--keep DIR]`: search latency
+for each query kind.
 
 The corpus of `bench.corpus`, with one post in 25 also carrying the mixed-script terms of
 Chinese ML notes (`LoRA微调`, `GPU显存`, `FP8训练`, `KV缓存`, `Qwen2.5-VL`), synced into a
@@ -52,26 +53,35 @@ def write_search_corpus(root: Path, count: int) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-async def search_figures(count: int, calls: int) -> dict[str, Percentiles | float]:
+async def search_figures(
+    count: int, calls: int, folder: Path | None = None
+) -> dict[str, Percentiles | float]:
+    """The figures; `folder` keeps the corpus and store there (built once, reused after)."""
+    if folder is None:
+        with tempfile.TemporaryDirectory(prefix="herald-search-bench-") as temporary:
+            return await search_figures(count, calls, Path(temporary))
     results: dict[str, Percentiles | float] = {}
-    with tempfile.TemporaryDirectory(prefix="herald-search-bench-") as folder:
-        root = Path(folder) / "content"
+    root = folder / "content"
+    built = (folder / "built").exists()
+    if not built:
         write_search_corpus(root, count)
-        async with await open_store(Path(folder) / "herald.db", excerpt_chars=350) as store:
+    async with await open_store(folder / "herald.db", excerpt_chars=350) as store:
+        if not built:
             started = time.perf_counter()
             await sync(store.index, root, excerpt_chars=350)
             await render_pending_excerpts(store.index, excerpt_chars=350)
             results["sync and excerpts (s)"] = time.perf_counter() - started
-            reader = ReaderService(store, timezone="Asia/Shanghai")
-            for label, query in QUERIES.items():
+            (folder / "built").touch()
+        reader = ReaderService(store, timezone="Asia/Shanghai")
+        for label, query in QUERIES.items():
 
-                async def search(_: int, query: str = query) -> None:
-                    reply = await reader.search(query, lang="zh")
-                    if isinstance(reply, FeedPage):
-                        feed_message(reply)
+            async def search(_: int, query: str = query) -> None:
+                reply = await reader.search(query, lang="zh")
+                if isinstance(reply, FeedPage):
+                    feed_message(reply)
 
-                await search(0)  # the saved query's one write, and a warm cache
-                results[f"{label} ({query})"] = await repeat(search, calls)
+            await search(0)  # the saved query's one write, and a warm cache
+            results[f"{label} ({query})"] = await repeat(search, calls)
     return results
 
 
@@ -79,9 +89,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.search")
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument(
+        "--keep", type=Path, help="build the corpus and store in this folder once, reuse after"
+    )
     args = parser.parse_args()
     print(f"# search, {args.posts:,} posts — load average {os.getloadavg()[0]:.2f}")
-    results = asyncio.run(search_figures(args.posts, args.calls))
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    results = asyncio.run(search_figures(args.posts, args.calls, args.keep))
     for label, value in results.items():
         print(f"- {label}: {value:.1f}" if isinstance(value, float) else f"- {label}: {value}")
     print(f"(load average after: {os.getloadavg()[0]:.2f})")

@@ -25,40 +25,38 @@ def match_expression(query: str) -> str | None:
     quote, column filter or wildcard the user types reaches the FTS5 query syntax.  Terms
     are ANDed.  A Latin word's last token, and a lone CJK character, are prefixes.
     """
-    return _expression(query_terms(query))
+    return _expression(query_terms(query)) or None
 
 
-def _expression(terms: list[QueryTerm], *, prefixes: bool = True) -> str | None:
-    phrases = [_phrase(term.tokens, prefixes and term.prefix) for term in terms]
-    return " AND ".join(phrases) if phrases else None
+def _expression(terms: list[QueryTerm], *, prefixes: bool = True) -> str:
+    """The terms ANDed; without `prefixes`, Latin words whole (a lone CJK character stays
+    a prefix: as a token of its own it exists only at a run's end)."""
+    phrases = [
+        _phrase(term.tokens, term.prefix and (prefixes or len(term.tokens[-1]) == 1))
+        for term in terms
+    ]
+    return " AND ".join(phrases)
 
 
-def _whole_words(terms: list[QueryTerm]) -> str:
-    """The terms with their Latin words whole (a lone CJK character stays a prefix: as a
-    token it exists only at a run's end)."""
-    return " AND ".join(
-        _phrase(term.tokens, term.prefix and len(term.tokens[-1]) == 1) for term in terms
-    )
+def rank_questions(terms: list[QueryTerm], *, prefixes: bool) -> list[str]:
+    """What decides the order, most important first, each a MATCH a post passes or not
+    (documented in the README, the same on every backend):
 
-
-def rank_questions(terms: list[QueryTerm]) -> list[str]:
-    """What decides the order, most important first; each a MATCH a post passes or not.
-
-    1. every word matched whole (`flash` before `FlashAttention` for `/search flash`);
+    1. every word matched whole (`flash` before `FlashAttention` for `/search flash`),
+       when words are also matched as `prefixes`;
     2. all terms in the title; 3. all terms in the tags;
     4. the terms standing together as one phrase (`flash attention` before a post that
        has both words apart).
     Ties go to the newest post (its date, then the newest stored).
     """
-    expression = _expression(terms)
-    assert expression is not None
-    questions = []
-    if any(term.prefix for term in terms):
-        questions.append(_whole_words(terms))
+    expression = _expression(terms, prefixes=prefixes)
+    whole = _expression(terms, prefixes=False)
+    questions = [whole] if whole != expression else []
     questions += [f"{{title}} : ({expression})", f"{{tags}} : ({expression})"]
     if len(terms) > 1:
         tokens = tuple(token for term in terms for token in term.tokens)
-        questions.append(_phrase(tokens, terms[-1].prefix))
+        last = terms[-1]
+        questions.append(_phrase(tokens, last.prefix and (prefixes or len(last.tokens[-1]) == 1)))
     return questions
 
 
@@ -68,58 +66,47 @@ async def ranked_matches(
     """(total, ids of one page), best first (`rank_questions`); None when nothing is
     searchable.
 
-    A word found in more than RANKED_CANDIDATES posts is searched among its most recently
-    added that many matches (a rowid range FTS5 walks cheaply), and the count is capped
-    there: counting or ranking a phrase found in 67k of 100k posts reads every position
-    list (BM25 took 13–25 ms for it).  The rank questions are each one MATCH over the same
-    rowid range, so a page costs a few index walks and as many primary-key reads as
-    there are candidates.
+    Only the RANKED_CANDIDATES most recently added matches are ranked, and the count is
+    capped there: FTS5 walks a word's rowids backwards and stops after that many, while
+    counting or ranking (BM25) a word found in 60k of 100k posts reads every position
+    list (13–25 ms).  A word found whole that often is not searched as a prefix too: its
+    prefix matches would rank below all of those.  Each rank question is one MATCH over
+    the candidates' rowid range (FTS5 seeks there; a prefix's matches are gathered once
+    per MATCH, so each is asked once), then the candidates are sorted by primary key.
     """
     terms = query_terms(query)
-    expression = _expression(terms)
-    if expression is None:
+    if not terms:
         return None
-    params: dict[str, object] = {
-        "match": expression,
-        "limit": limit,
-        "offset": offset,
-        "cap": RANKED_CANDIDATES - 1,
-    }
-    # The floor first: walking rowids backwards stops after RANKED_CANDIDATES matches,
-    # while counting a phrase's 60k matches checks every position list (~10 ms).
-    floor = await _scalar(
-        db,
-        "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :match "
-        "ORDER BY rowid DESC LIMIT 1 OFFSET :cap",
-        params,
-    )
-    if floor:
-        total = RANKED_CANDIDATES
-    else:
-        total = await _scalar(
-            db, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH :match", params
-        )
-        if total == 0:
-            return 0, []
-    params["floor"] = floor
+    expression = _expression(terms)
+    whole = _expression(terms, prefixes=False)
+    prefixes = whole != expression
+    if prefixes and await _ids(db, _NEWEST + " OFFSET :cap", whole, cap=RANKED_CANDIDATES - 1):
+        expression, prefixes = whole, False  # found whole often enough: no prefixes
+    candidates = await _ids(db, _NEWEST, expression, cap=RANKED_CANDIDATES)
+    if not candidates:
+        return 0, []
+    params: dict[str, object] = {"floor": candidates[-1], "limit": limit, "offset": offset}
+    questions = rank_questions(terms, prefixes=prefixes)
     order = ""
-    for number, question in enumerate(rank_questions(terms)):
+    for number, question in enumerate(questions):
         params[f"q{number}"] = question
         order += (
-            f"f.rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH :q{number} "
+            f"p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH :q{number} "
             "AND rowid >= :floor) DESC, "
         )
+    marks = ",".join(str(int(post_id)) for post_id in candidates)
     sql = (
-        "SELECT f.rowid FROM posts_fts f JOIN posts p ON p.id = f.rowid "
-        "WHERE posts_fts MATCH :match AND f.rowid >= :floor "
-        f"ORDER BY {order}p.date DESC, f.rowid DESC LIMIT :limit OFFSET :offset"
+        f"SELECT p.id FROM posts p WHERE p.id IN ({marks}) "
+        f"ORDER BY {order}p.date DESC, p.id DESC LIMIT :limit OFFSET :offset"
     )
     async with db.execute(sql, params) as cursor:
         ranked = [row[0] for row in await cursor.fetchall()]
-    return total, ranked
+    return len(candidates), ranked
 
 
-async def _scalar(db: aiosqlite.Connection, sql: str, params: dict[str, object]) -> int:
-    async with db.execute(sql, params) as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+_NEWEST = "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :match ORDER BY rowid DESC LIMIT :cap"
+
+
+async def _ids(db: aiosqlite.Connection, sql: str, match: str, **params: int) -> list[int]:
+    async with db.execute(sql, {"match": match, **params}) as cursor:
+        return [row[0] for row in await cursor.fetchall()]

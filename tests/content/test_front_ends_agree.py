@@ -90,6 +90,8 @@ def test_the_router_sends_what_pulldown_cannot_read_to_markdown_it() -> None:
     assert needs_markdown_it(prepared("这是**前1%**的人"))
     assert needs_markdown_it(prepared('<p align="center">x</p>\n## Heading\n'))
     assert needs_markdown_it(prepared("~~gone~~~~gone~~"))
+    assert needs_markdown_it(prepared("| a | b |\n|---|---|\n    c\n"))
+    assert not needs_markdown_it(prepared("| a | b |\n|---|---|\n| c | d |\n\n    code\n"))
     assert not needs_markdown_it(prepared("Plain **bold** and $x$.\n\n<div>\n</div>\n"))
     assert parse_markdown("这是**前1%**的人") == markdown_it_document("这是**前1%**的人")
 

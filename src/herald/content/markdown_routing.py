@@ -9,9 +9,17 @@ to a parse, and errs towards markdown-it: a post sent there needlessly is only s
   a CJK character (anything from U+1100 on, conservatively) touches a `*`, `_` or `~`;
 - kramdown's HTML blocks (`herald.content.html_blocks`) end where CommonMark's go on
   only when a line of Markdown follows an HTML line with no blank line between, or a
-  comment holds a blank line;
+  comment holds a blank line; an HTML line holding a non-ASCII space may start a block
+  in one and not the other;
 - tilde runs of three or more: markdown-it pairs `~~~` as `~` + `~~`, GFM not at all;
   and `~~` next to punctuation, where the two parsers' flanking rules differ;
+- backslashes then `$` opening a line: markdown-it-py's escape check before a `$` at a
+  paragraph's start reads the paragraph's end (Python's `src[-1]`);
+- a fence left open (an odd number of ```` ``` ````), a post with code ending in a line
+  of spaces; a tab before a line break (markdown-it keeps it);
+- HTML comments holding `--` or `<!--`, or `<!-->`: the CommonMark versions disagree;
+- an empty list item (`-` alone): blank lines after it end the list in markdown-it, not
+  in pulldown-cmark (the current spec);
 - display math opened in a quote (lazy continuation lines end it differently);
 - `^[inline footnotes]`, which pulldown-cmark does not know (rare, and full of edge cases);
 - deep nesting (eight quotes or list levels on a line, runs of `[`, `*`, `_`):
@@ -19,8 +27,8 @@ to a parse, and errs towards markdown-it: a post sent there needlessly is only s
 - a footnote reference right before `[` or `(`, which pulldown-cmark may read as a link;
 - footnote definitions nested in a list, a quote or another definition;
 - tables: markdown-it ends a table at an indented line and reads a few odd rows its
-  own way; a post with an empty cell (`||`), an indented line or a lone `|` after a table's
-  delimiter row goes to markdown-it.
+  own way; a post with an empty cell (`||`), an indented line, a lone `|` or a
+  non-ASCII space (NBSP, U+3000) in a table goes to markdown-it.
 """
 
 from __future__ import annotations
@@ -34,13 +42,19 @@ _LINE_PREFIX: Final = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+[ \t>]*)
 _COMMENT_BLANK: Final = re.compile(r"<!--(?:(?!-->)[\s\S])*?\n[ \t>]*\n")
 _TABLE_RULE: Final = re.compile(r"(?m)^[ \t>]*(?=[-|: \t]*\|)(?=[-|: \t]*-)[-|: \t]+$")
 _INDENTED: Final = re.compile(r"\n(?: {4}|[ ]{0,3}\t)")
-_LONE_PIPE: Final = re.compile(r"(?m)^[ \t>]*\|[\s]*$")
+_UNICODE_SPACE: Final = re.compile(r"[^\S\x00-\x7f]")
+_BLANK_LINE: Final = re.compile(r"\n[ \t]*(?:\n|$)")
 _QUOTED_DISPLAY_MATH: Final = re.compile(r"(?m)^[ \t]*(?:[-*+]|\d{1,9}[.)])?[ \t]*>.*(?:\$\$|\\\[)")
 _TILDES_BY_PUNCTUATION: Final = re.compile(
     r"[!-/:-@\[-`{-}\x80-\U0010ffff]~~|~~[!-/:-@\[-`{-}\x80-\U0010ffff]"
 )
 _DEEP_NESTING: Final = re.compile(r"(?m)^(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])){8}|[\[*_]{8}")
 _NOTE_BEFORE_LINK: Final = re.compile(r"\[\^[^\]\n]*\][ \t]*[\[(]")
+_BACKSLASHES_BEFORE_DOLLAR: Final = re.compile(r"(?m)^[ \t>*+\-\d.)]*\\+\$")
+_EMPTY_ITEM: Final = re.compile(r"(?m)^[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]*$")
+_TRAILING_SPACES: Final = re.compile(r"\n[ \t]+\n*\Z")
+_FENCE_LINE: Final = re.compile(r"(?m)^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(`{3,})(.*)$")
+_ODD_COMMENT: Final = re.compile(r"<!---?>|<!--(?:(?!-->)[\s\S])*?(?:<!--|--(?!>))")
 _NOTE_DEFINITION: Final = re.compile(r"\[\^[^\]\n]*\]:")
 
 
@@ -50,6 +64,18 @@ def needs_markdown_it(source: str) -> bool:
     if "~~~" in source or "||" in source or "^[" in source:
         return True
     if _CJK_DELIMITER.search(source) is not None:
+        return True
+    if "\\$" in source and _BACKSLASHES_BEFORE_DOLLAR.search(source) is not None:
+        return True
+    if "\t\n" in source:
+        return True  # markdown-it keeps a tab before a line break, pulldown-cmark not
+    if "`" in source and _TRAILING_SPACES.search(source) is not None:
+        return True  # code ending in a line of spaces: an open fence keeps it or not
+    if "```" in source and (source.count("```") % 2 or _fence_left_open(source)):
+        return True  # the two read an open fence's trailing blank lines differently
+    if "<!--" in source and _ODD_COMMENT.search(source) is not None:
+        return True
+    if _EMPTY_ITEM.search(source) is not None:
         return True
     if _DEEP_NESTING.search(source) is not None:
         return True
@@ -68,15 +94,35 @@ def needs_markdown_it(source: str) -> bool:
     return False
 
 
+def _fence_left_open(source: str) -> bool:
+    """Whether a backtick fence opened at a line's start is still open at the end (read
+    without containers: a doubt is enough)."""
+    opened = 0
+    for found in _FENCE_LINE.finditer(source):
+        run, rest = found.group(1), found.group(2)
+        if not opened:
+            if "`" not in rest:
+                opened = len(run)
+        elif len(run) >= opened and not rest.strip():
+            opened = 0
+    return opened > 0
+
+
 def _odd_table(source: str) -> bool:
-    """A table with an indented line or a row of one `|` anywhere after its delimiter row."""
-    rule = _TABLE_RULE.search(source)
-    if rule is None:
-        return False
-    after = rule.end()
-    return (
-        _INDENTED.search(source, after) is not None or _LONE_PIPE.search(source, after) is not None
-    )
+    """A table whose rows (up to the next blank line) hold an indented line or a row of
+    one `|`: where markdown-it and GFM end or read a table differently."""
+    for rule in _TABLE_RULE.finditer(source):
+        blank = _BLANK_LINE.search(source, rule.end())
+        rows = source[rule.end() : len(source) if blank is None else blank.start() + 1]
+        if _INDENTED.search(rows) is not None:
+            return True
+        header = source[source.rfind("\n", 0, max(rule.start() - 1, 0)) + 1 : rule.end()]
+        if _UNICODE_SPACE.search(header) is not None or _UNICODE_SPACE.search(rows) is not None:
+            return True  # markdown-it-py strips NBSP and U+3000 around cells and rows
+        for line in rows.splitlines():
+            if line.strip(" \t>") == "|":
+                return True
+    return False
 
 
 def _nested_footnote(source: str) -> bool:
@@ -108,4 +154,6 @@ def _html_runs_into_markdown(source: str) -> bool:
             continue
         prefix = _LINE_PREFIX.match(line)
         in_html = line[prefix.end() if prefix is not None else 0 :].startswith("<")
+        if in_html and _UNICODE_SPACE.search(line) is not None:
+            return True  # markdown-it-py's tag patterns take NBSP and U+3000 for spaces
     return False

@@ -229,12 +229,19 @@ class _Converter:
         blocks: list[Block] = []
         current: list[Inline] = []
         promoted = False
+        after_block = False  # markdown-it starts a new, stripped paragraph after a block
         for index, node in enumerate(inlines):
             if node.__class__ is BlockMath:  # type: ignore[comparison-overlap]
-                _flush(current, blocks)
+                _flush(current, blocks, strip=True)
                 blocks.extend(math_block(node.tex))  # type: ignore[attr-defined]
-                promoted = True
+                promoted = after_block = True
                 continue
+            if after_block and node.__class__ is Text:
+                node = Text(node.text.lstrip())  # type: ignore[attr-defined]
+                if not node.text:
+                    continue
+            if node.__class__ is not LineBreak:
+                after_block = False
             before = inlines[index - 1] if index else None
             after = inlines[index + 1] if index + 1 < len(inlines) else None
             alone = (before is None or before.__class__ is LineBreak) and (
@@ -504,9 +511,19 @@ def _stripped(items: list[object]) -> list[object]:
     return items
 
 
-def _flush(current: list[Inline], blocks: list[Block]) -> None:
+def _flush(current: list[Inline], blocks: list[Block], *, strip: bool = False) -> None:
+    """`current` as a paragraph, if anything; `strip`: it ends where markdown-it ends a
+    paragraph's source (before a math block), so trailing Unicode whitespace goes too."""
     while current and current[-1].__class__ is LineBreak:
         current.pop()
+    if strip and current and current[-1].__class__ is Text:
+        tail = current[-1].text.rstrip()  # type: ignore[union-attr]
+        if tail:
+            current[-1] = Text(tail)
+        else:
+            current.pop()
+            while current and current[-1].__class__ is LineBreak:  # type: ignore[comparison-overlap]
+                current.pop()
     if current:
         blocks.append(Paragraph(tuple(current)))
     current.clear()

@@ -32,8 +32,8 @@ _CJK_RUN = regex.compile(rf"[{_CJK}]+")
 _DIGITS = regex.compile(r"\p{N}+")
 _LETTERS = regex.compile(rf"(?:(?![{_CJK}])\p{{L}})[\p{{L}}\p{{M}}]*")
 MIN_PREFIX_LETTERS = 3
-"""A Latin word this long is also matched as a word's beginning (`flash` → FlashAttention);
-the query's last word from two letters on, as it may be still being typed."""
+"""A Latin word this long is also matched as a word's beginning (`flash` → FlashAttention,
+and the last word while it is still being typed); shorter ones begin too many words."""
 
 
 def _bigrams(run: str) -> list[str]:
@@ -85,7 +85,7 @@ class QueryTerm:
     """The folded units of the word, for finding where it stands in a text (`units`)."""
 
 
-def _term(word: str, *, last: bool) -> QueryTerm | None:
+def _term(word: str) -> QueryTerm | None:
     runs = _RUN.findall(word)
     tokens: list[str] = []
     for index, (cjk, other) in enumerate(runs):
@@ -103,15 +103,14 @@ def _term(word: str, *, last: bool) -> QueryTerm | None:
         prefix = len(cjk) == 1
     else:
         letters = _LETTERS.fullmatch(other) is not None
-        prefix = letters and len(other) >= (2 if last else MIN_PREFIX_LETTERS)
+        prefix = letters and len(other) >= MIN_PREFIX_LETTERS
     return QueryTerm(tuple(tokens), prefix, tuple(unit for unit, _, _ in units(word)))
 
 
 def query_terms(query: str) -> list[QueryTerm]:
     """The searchable terms of what a reader typed, made only of letter and digit tokens,
     so no operator, quote or wildcard they type reaches a backend's query syntax."""
-    words = query.split()
-    terms = (_term(word, last=i == len(words) - 1) for i, word in enumerate(words))
+    terms = (_term(word) for word in query.split())
     return [term for term in terms if term is not None]
 
 

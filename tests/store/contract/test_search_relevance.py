@@ -96,11 +96,9 @@ async def test_mixed_terms_find_nothing_else(posts: Posts) -> None:
     assert await titles(posts, "微调LoRA") == []  # the words, but not in that order
 
 
-async def test_a_short_word_inside_a_query_is_whole_but_the_last_is_a_prefix(
-    posts: Posts,
-) -> None:
-    assert await titles(posts, "fl memory") == []  # `fl` is not a word of any post
-    assert await titles(posts, "memory fl") == ["Memory chips"]  # still being typed
+async def test_a_short_word_is_whole_and_a_longer_one_also_a_prefix(posts: Posts) -> None:
+    assert await titles(posts, "memory fl") == []  # `fl` is not a word of any post
+    assert await titles(posts, "memory fla") == ["Memory chips"]
 
 
 async def test_a_body_match_carries_its_snippet_with_the_hit(posts: Posts) -> None:

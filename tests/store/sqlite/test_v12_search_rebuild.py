@@ -57,4 +57,4 @@ async def test_an_old_index_is_rebuilt_and_finds_mixed_terms(
         .execute("SELECT sql FROM sqlite_master WHERE name = 'posts_fts'")
         .fetchone()
     )
-    assert "prefix = '2 3'" in schema[0]
+    assert "prefix = '3 4 5'" in schema[0]

@@ -128,3 +128,16 @@ async def test_a_title_only_match_has_no_snippet(posts: Posts) -> None:
 @pytest.mark.parametrize("nothing", ["😀", "😀🎉", "。，！", "--- ...", "()", "★"])
 async def test_a_query_with_nothing_searchable_is_told_apart(posts: Posts, nothing: str) -> None:
     assert await posts.search(nothing, now=NOW, offset=0, limit=5) is None
+
+
+async def test_a_long_post_gets_the_snippet_of_a_hit_near_its_end(
+    store: Store, content_dir: Path, write_post: WritePost
+) -> None:
+    body = "填充的句子。" * 20_000 + "最后才提到 LoRA微调。"
+    write_post("long.md", body, title="长文", date="2025-01-01")
+    await sync(store.index, content_dir, excerpt_chars=350, now=NOW)
+    found = await store.posts.search("LoRA微调", now=NOW, offset=0, limit=5)
+    assert found is not None and [p.title for p in found.items] == ["长文"]
+    snippet = found.items[0].snippet
+    assert snippet is not None and snippet.cut_before and not snippet.cut_after
+    assert snippet.text.endswith("最后才提到 LoRA微调。")

@@ -9,6 +9,7 @@ hits in it.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 import aiosqlite
@@ -16,7 +17,8 @@ import aiosqlite
 from herald.content.searchable import searchable_text
 from herald.core.records import PostSummary
 from herald.core.search import find_snippet
-from herald.indexing.tokens import query_terms
+from herald.indexing.tokens import QueryTerm, query_terms
+from herald.limits import SEARCH_SNIPPET_INLINE_CHARS
 
 
 async def with_snippets(
@@ -30,7 +32,15 @@ async def with_snippets(
     async with db.execute(
         f"SELECT id, body FROM posts WHERE id IN ({marks})", [s.id for s in summaries]
     ) as cursor:
-        bodies = {row[0]: row[1] for row in await cursor.fetchall()}
+        bodies: dict[int, str] = {row[0]: row[1] for row in await cursor.fetchall()}
+    if sum(len(body) for body in bodies.values()) > SEARCH_SNIPPET_INLINE_CHARS:
+        return await asyncio.to_thread(_snipped, summaries, bodies, terms)
+    return _snipped(summaries, bodies, terms)
+
+
+def _snipped(
+    summaries: list[PostSummary], bodies: dict[int, str], terms: list[QueryTerm]
+) -> list[PostSummary]:
     found = []
     for summary in summaries:
         body = bodies.get(summary.id)

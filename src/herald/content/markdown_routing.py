@@ -12,7 +12,8 @@ to a parse, and errs towards markdown-it: a post sent there needlessly is only s
   comment holds a blank line; an HTML line holding a non-ASCII space may start a block
   in one and not the other;
 - tilde runs of three or more: markdown-it pairs `~~~` as `~` + `~~`, GFM not at all;
-  and `~~` next to punctuation, where the two parsers' flanking rules differ;
+  `~~` next to punctuation, where the two parsers' flanking rules differ; two single
+  `~` on a line (a subscript to pulldown-cmark, text to markdown-it);
 - backslashes then `$` opening a line: markdown-it-py's escape check before a `$` at a
   paragraph's start reads the paragraph's end (Python's `src[-1]`);
 - a line of non-ASCII spaces only (NBSP, U+3000), which markdown-it-py strips away;
@@ -62,6 +63,7 @@ _ODD_COMMENT: Final = re.compile(r"<!---?>|<!--(?:(?!-->)[\s\S])*?(?:<!--|--(?!>
 _MATH_THEN_TEXT: Final = re.compile(r"(?:\$\$|\\\])[ \t]*\n[ \t>]*\S")
 _CONTAINER_LINE: Final = re.compile(r"\n[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])")
 _UNICODE_BLANK_LINE: Final = re.compile(r"\n[^\S\n]*[^\S\x00-\x7f][^\S\n]*(?=\n|\Z)")
+_SINGLE_TILDES: Final = re.compile(r"(?<!~)~(?!~)[^\n]*?(?<!~)~(?!~)")
 _NOTE_DEFINITION: Final = re.compile(r"\[\^[^\]\n]*\]:")
 
 
@@ -97,8 +99,11 @@ def needs_markdown_it(source: str) -> bool:
         return True
     if "]:" in source and _nested_footnote(source):
         return True
-    if "~~" in source and _TILDES_BY_PUNCTUATION.search(source) is not None:
-        return True
+    if "~" in source:
+        if "~~" in source and _TILDES_BY_PUNCTUATION.search(source) is not None:
+            return True
+        if _SINGLE_TILDES.search(source) is not None:
+            return True  # pulldown-cmark's `~x~` subscript takes emphasis delimiters along
     if "|" in source and _odd_table(source):
         return True
     if "<" in source and _HTML_LINE.search(lines) is not None:

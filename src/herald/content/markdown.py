@@ -13,8 +13,6 @@ Emphasis next to CJK text follows the CJK-friendly amendment (`herald.content.cj
 
 from __future__ import annotations
 
-import re
-
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -47,9 +45,12 @@ from herald.content.document import (
 )
 from herald.content.embeds import MEDIA, media_link
 from herald.content.html_blocks import kramdown_html_blocks
+from herald.content.markdown_common import PAIRED, code_language
+from herald.content.markdown_routing import needs_markdown_it
 from herald.content.markdown_tokens import Node, token_tree
 from herald.content.math_blocks import html_part, math_block, promote_display_math
 from herald.content.prepass import prepared
+from herald.content.pyromark_document import pyromark_document
 from herald.content.rawhtml import (
     CITATION,
     SILENT,
@@ -78,14 +79,24 @@ def _parser(*, footnotes: bool) -> MarkdownIt:
 
 _WITHOUT_FOOTNOTES = _parser(footnotes=False)
 _PARSER = _parser(footnotes=True)
-_LANGUAGE = re.compile(r"[^\w+#.-]")
-_PAIRED = frozenset({"a", "d-footnote", *SILENT})
-"""Inline elements whose content needs the element: a link, a footnote, or silence."""
 
 
 def parse_markdown(text: str) -> Document:
-    """The post's Markdown body as a Document; never raises on odd input."""
+    """The post's Markdown body as a Document; never raises on odd input.
+
+    Read by pulldown-cmark (`herald.content.pyromark_document`, compiled, the same
+    Document) unless the post may hold what only markdown-it reads Herald's way
+    (`herald.content.markdown_routing`).
+    """
     source = prepared(text)
+    if not needs_markdown_it(source):
+        return pyromark_document(source)
+    return markdown_it_document(source)
+
+
+def markdown_it_document(source: str) -> Document:
+    """A prepared body (`herald.content.prepass`) as markdown-it reads it: the reference
+    the pyromark front end is checked against."""
     try:
         tree = token_tree(_PARSER.parse(source, {}))
     except ValueError:
@@ -131,9 +142,7 @@ class _Converter:
         if kind == "heading":
             return [Heading(int(node.tag[1:]), self.inline_children(node.children))]
         if kind in ("fence", "code_block"):
-            words = (node.info or "").split()
-            lang = _LANGUAGE.sub("", words[0])[:30] if words else ""
-            return [CodeBlock(lang, node.content.rstrip("\n"))]
+            return [CodeBlock(code_language(node.info or ""), node.content.rstrip("\n"))]
         if kind in ("math_block", "math_block_label", "math_block_eqno"):
             return math_block(node.content)
         if kind in ("bullet_list", "ordered_list"):
@@ -236,7 +245,7 @@ class _Converter:
             image = image_of(attributes(markup))
             if image is not None:
                 out.append(image)
-        elif name in _PAIRED and not closing:
+        elif name in PAIRED and not closing:
             end = closing_tag(nodes, index, name)
             if end is not None:
                 inner = self.inlines(nodes[index + 1 : end])

@@ -7,6 +7,7 @@ from herald.core.pager import is_paged, part_label, part_on_screen
 from herald.core.views import ArticleView, Card, FeedPage, Notice, Reply, TagList
 from herald.render.article_parts import console_page, console_parts
 from herald.render.plain import plain_text
+from herald.render.search_snippets import snippet_text
 
 RULE = "─" * 40
 
@@ -25,7 +26,8 @@ def feed_text(page: FeedPage, *, banner: bool = False) -> str:
     lines.append(page.heading)
     for card in page.cards:
         meta = _meta(card.date_text, _hashtags(card.tags))
-        lines += ["", f"[{card.number}] {card.title}", f"    {meta}", card.excerpt]
+        text = card.excerpt if card.snippet is None else snippet_text(card.snippet)
+        lines += ["", f"[{card.number}] {card.title}", f"    {meta}", text]
     hint = t(page.lang, "console.page_hint" if page.pages > 1 else "console.read_hint")
     lines += ["", f"{page.page_label}  ({hint})"]
     return "\n".join(lines)

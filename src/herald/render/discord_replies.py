@@ -31,6 +31,7 @@ from herald.limits import (
 from herald.render.article_parts import discord_page, discord_parts
 from herald.render.discord_md import escape
 from herald.render.discord_tags import TagMenu, tag_menu
+from herald.render.search_snippets import snippet_markdown
 
 ACCENT = 0x2B6CB0
 Rows = tuple[tuple[Button, ...], ...]
@@ -75,11 +76,21 @@ def _meta(date_text: str, tags: tuple[str, ...]) -> str:
     return " · ".join(part for part in (date_text, " ".join(f"#{t}" for t in tags)) if part)
 
 
-def card_embed(card: Card, excerpt: str, *, numbered: bool = True) -> Embed:
+def _card_text(card: Card, excerpt: str, budget: int | None) -> str:
+    """Where a search matched (hits in bold, the rest escaped), else the excerpt."""
+    if card.snippet is None:
+        return _shorten(excerpt, DISCORD_EMBED_DESCRIPTION_CHARS)
+    snippet = card.snippet.shortened(budget or DISCORD_EMBED_DESCRIPTION_CHARS // 2)
+    return snippet_markdown(snippet)
+
+
+def card_embed(
+    card: Card, excerpt: str, *, numbered: bool = True, budget: int | None = None
+) -> Embed:
     title = f"{card.number}. {card.title}" if numbered else card.title
     return Embed(
         title=_shorten(title, DISCORD_EMBED_TITLE_CHARS),
-        description=_shorten(excerpt, DISCORD_EMBED_DESCRIPTION_CHARS) or "\u200b",
+        description=_card_text(card, excerpt, budget) or "\u200b",
         footer=_shorten(_meta(card.date_text, card.tags), DISCORD_EMBED_FOOTER_CHARS),
     )
 
@@ -95,7 +106,10 @@ def feed_message(page: FeedPage) -> DiscordMessage:
     embeds = [card_embed(card, card.excerpt) for card in cards]
     while sum(map(len, embeds)) > DISCORD_EMBEDS_TOTAL_CHARS and budget > 0:
         budget = budget * 3 // 4 if budget > 8 else 0
-        embeds = [card_embed(card, _shorten(card.excerpt, budget)) for card in cards]
+        embeds = [
+            card_embed(card, _shorten(card.excerpt, budget), budget=max(budget, 1))
+            for card in cards
+        ]
     content = f"**{escape(page.heading)}** · {page.page_label}"
     reads = _rows([card.read for card in cards])
     navigation = (tuple(page.navigation),) if page.navigation else ()

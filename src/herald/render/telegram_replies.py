@@ -31,6 +31,7 @@ from herald.limits import (
     TELEGRAM_PHOTO_BYTES,
 )
 from herald.render.article_parts import telegram_page, telegram_parts
+from herald.render.search_snippets import snippet_html, snippet_length, snippet_plain
 from herald.render.split import Run, cut_point, utf16_length
 from herald.render.telegram_html import BOLD
 from herald.render.telegram_tags import meta_html, meta_runs
@@ -75,9 +76,22 @@ def _rows(buttons: list[Button], per_row: int) -> list[tuple[Button, ...]]:
     return [tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
 
-def _card_html(card: Card, excerpt: str, bot_username: str | None = None) -> str:
+def _card_html(card: Card, text_html: str, bot_username: str | None = None) -> str:
     meta = meta_html(card.date_text, card.tags, bot_username)  # tags link to the bot
-    return f"<b>{card.number}. {escape(card.title)}</b>\n<i>{meta}</i>\n{escape(excerpt)}"
+    return f"<b>{card.number}. {escape(card.title)}</b>\n<i>{meta}</i>\n{text_html}"
+
+
+def _card_text_html(card: Card, budget: int | None = None) -> str:
+    """The card's text: where a search matched (its hits in bold), else the excerpt;
+    `budget` shortens either to fit a message."""
+    if card.snippet is not None:
+        snippet = card.snippet if budget is None else card.snippet.shortened(budget)
+        return snippet_html(snippet)
+    return escape(card.excerpt if budget is None else _shorten(card.excerpt, budget))
+
+
+def _card_text_length(card: Card) -> int:
+    return snippet_length(card.snippet) if card.snippet is not None else len(card.excerpt)
 
 
 def _feed_html(
@@ -106,12 +120,12 @@ def feed_message(
     limit: int = TELEGRAM_MESSAGE_CHARS,
     bot_username: str | None = None,
 ) -> TelegramMessage:
-    excerpts = [card.excerpt for card in page.cards]
+    excerpts = [_card_text_html(card) for card in page.cards]
     text = _feed_html(page, excerpts, banner, bot_username)
-    budget = max((len(e) for e in excerpts), default=0)
+    budget = max((_card_text_length(card) for card in page.cards), default=0)
     while visible_length(text) > limit and budget > 0:
         budget = budget * 3 // 4 if budget > 8 else 0
-        excerpts = [_shorten(card.excerpt, budget) for card in page.cards]
+        excerpts = [_card_text_html(card, budget) for card in page.cards]
         text = _feed_html(page, excerpts, banner, bot_username)
     reads = _rows([card.read for card in page.cards], READ_BUTTONS_PER_ROW)
     navigation = (tuple(page.navigation),) if page.navigation else ()
@@ -228,7 +242,7 @@ def inline_articles(
     for card in page.cards[:limit]:
         body = (
             f"<b>{escape(card.title)}</b>\n<i>{escape(card.date_text)}</i>\n\n"
-            f"{escape(card.excerpt)}"
+            f"{_card_text_html(card)}"
         )
         keyboard: Keyboard = ()
         if bot_username:
@@ -238,8 +252,15 @@ def inline_articles(
             InlineArticle(
                 id=str(card.post_id),
                 title=card.title,
-                description=card.excerpt[:TELEGRAM_INLINE_DESCRIPTION_CHARS],
+                description=_inline_description(card),
                 message=TelegramMessage(body, keyboard),
             )
         )
     return results
+
+
+def _inline_description(card: Card) -> str:
+    """The line under an inline result's title: where it matched, as plain text (Telegram
+    shows descriptions unformatted)."""
+    text = card.excerpt if card.snippet is None else snippet_plain(card.snippet)
+    return _shorten(text, TELEGRAM_INLINE_DESCRIPTION_CHARS - 3)

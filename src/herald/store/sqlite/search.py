@@ -1,18 +1,21 @@
 """Full-text search on SQLite's FTS5: what readers typed, as a safe MATCH, ranked.
 
 The index (`posts_fts`) holds only published posts, tokenised by `herald.indexing.tokens`,
-so no join decides visibility.  Ranking is FTS5's weighted BM25 (title > tags > body).
+so no join decides visibility.  Ranking is a short list of yes/no questions asked in order
+(`ranked_matches`), the same a second backend asks, so readers get the same order anywhere.
 """
 
 from __future__ import annotations
 
 import aiosqlite
 
-from herald.indexing.tokens import query_terms
+from herald.indexing.tokens import QueryTerm, query_terms
 
 RANKED_CANDIDATES = 500
-_PREFERRED_COLUMNS = ("title", "tags")
-"""Among capped candidates, a match in these columns (in this order) comes first."""
+
+
+def _phrase(tokens: tuple[str, ...], prefix: bool) -> str:
+    return f'"{" ".join(tokens)}"' + ("*" if prefix else "")
 
 
 def match_expression(query: str) -> str | None:
@@ -20,73 +23,90 @@ def match_expression(query: str) -> str | None:
 
     Every term becomes a quoted phrase built only from letter/digit tokens, so no operator,
     quote, column filter or wildcard the user types reaches the FTS5 query syntax.  Terms
-    are ANDed.  A lone CJK character becomes a prefix match on the bigrams it starts.
+    are ANDed.  A Latin word's last token, and a lone CJK character, are prefixes.
     """
+    return _expression(query_terms(query)) or None
+
+
+def _expression(terms: list[QueryTerm], *, prefixes: bool = True) -> str:
+    """The terms ANDed; without `prefixes`, Latin words whole (a lone CJK character stays
+    a prefix: as a token of its own it exists only at a run's end)."""
     phrases = [
-        f'"{" ".join(term.tokens)}"' + ("*" if term.prefix else "") for term in query_terms(query)
+        _phrase(term.tokens, term.prefix and (prefixes or len(term.tokens[-1]) == 1))
+        for term in terms
     ]
-    return " AND ".join(phrases) if phrases else None
+    return " AND ".join(phrases)
+
+
+def rank_questions(terms: list[QueryTerm], *, prefixes: bool) -> list[str]:
+    """What decides the order, most important first, each a MATCH a post passes or not
+    (documented in the README, the same on every backend):
+
+    1. every word matched whole (`flash` before `FlashAttention` for `/search flash`),
+       when words are also matched as `prefixes`;
+    2. all terms in the title; 3. all terms in the tags;
+    4. the terms standing together as one phrase (`flash attention` before a post that
+       has both words apart).
+    Ties go to the newest post (its date, then the newest stored).
+    """
+    expression = _expression(terms, prefixes=prefixes)
+    whole = _expression(terms, prefixes=False)
+    questions = [whole] if whole != expression else []
+    questions += [f"{{title}} : ({expression})", f"{{tags}} : ({expression})"]
+    if len(terms) > 1:
+        tokens = tuple(token for term in terms for token in term.tokens)
+        last = terms[-1]
+        questions.append(_phrase(tokens, last.prefix and (prefixes or len(last.tokens[-1]) == 1)))
+    return questions
 
 
 async def ranked_matches(
     db: aiosqlite.Connection, query: str, *, offset: int, limit: int
 ) -> tuple[int, list[int]] | None:
-    """(total, ids of one page), best first; None when nothing is searchable.
+    """(total, ids of one page), best first (`rank_questions`); None when nothing is
+    searchable.
 
-    A word found in more than RANKED_CANDIDATES posts is searched among its most recently
-    added that many matches (a rowid range FTS5 walks cheaply), and the count is capped
-    there.  Those are not ranked by BM25: its weight for a word is computed from every post
-    that contains it (13–25 ms for a phrase found in 67k of 100k posts), and for a word in
-    most posts that weight is nil anyway.  Posts with the words in their title come first,
-    then in their tags, then the rest, newest first (under 1 ms).
+    Only the RANKED_CANDIDATES most recently added matches are ranked, and the count is
+    capped there: FTS5 walks a word's rowids backwards and stops after that many, while
+    counting or ranking (BM25) a word found in 60k of 100k posts reads every position
+    list (13–25 ms).  A word found whole that often is not searched as a prefix too: its
+    prefix matches would rank below all of those.  Each rank question is one MATCH over
+    the candidates' rowid range (FTS5 seeks there; a prefix's matches are gathered once
+    per MATCH, so each is asked once), then the candidates are sorted by primary key.
     """
-    expression = match_expression(query)
-    if expression is None:
+    terms = query_terms(query)
+    if not terms:
         return None
-    params: dict[str, object] = {
-        "match": expression,
-        "limit": limit,
-        "offset": offset,
-        "cap": RANKED_CANDIDATES - 1,
-    }
-    # The floor first: walking rowids backwards stops after RANKED_CANDIDATES matches,
-    # while counting a phrase's 60k matches checks every position list (~10 ms).
-    floor = await _scalar(
-        db,
-        "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :match "
-        "ORDER BY rowid DESC LIMIT 1 OFFSET :cap",
-        params,
+    expression = _expression(terms)
+    whole = _expression(terms, prefixes=False)
+    prefixes = whole != expression
+    if prefixes and await _ids(db, _NEWEST + " OFFSET :cap", whole, cap=RANKED_CANDIDATES - 1):
+        expression, prefixes = whole, False  # found whole often enough: no prefixes
+    candidates = await _ids(db, _NEWEST, expression, cap=RANKED_CANDIDATES)
+    if not candidates:
+        return 0, []
+    params: dict[str, object] = {"floor": candidates[-1], "limit": limit, "offset": offset}
+    questions = rank_questions(terms, prefixes=prefixes)
+    order = ""
+    for number, question in enumerate(questions):
+        params[f"q{number}"] = question
+        order += (
+            f"p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH :q{number} "
+            "AND rowid >= :floor) DESC, "
+        )
+    marks = ",".join(str(int(post_id)) for post_id in candidates)
+    sql = (
+        f"SELECT p.id FROM posts p WHERE p.id IN ({marks}) "
+        f"ORDER BY {order}p.date DESC, p.id DESC LIMIT :limit OFFSET :offset"
     )
-    if floor:
-        total = RANKED_CANDIDATES
-        params["floor"] = floor
-        found_in = ""
-        for column in _PREFERRED_COLUMNS:  # title matches first, then tags
-            params[column] = f"{{{column}}} : ({expression})"
-            found_in += (
-                f"rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH :{column} "
-                "AND rowid >= :floor) DESC, "
-            )
-        sql = (
-            "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :match AND rowid >= :floor "
-            f"ORDER BY {found_in}rowid DESC LIMIT :limit OFFSET :offset"
-        )
-    else:
-        total = await _scalar(
-            db, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH :match", params
-        )
-        # Two steps: ranked ids from the index alone (as a subquery, SQLite would compute
-        # the rank twice), then those few posts by primary key.
-        sql = (
-            "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :match "
-            "ORDER BY rank LIMIT :limit OFFSET :offset"
-        )
     async with db.execute(sql, params) as cursor:
         ranked = [row[0] for row in await cursor.fetchall()]
-    return total, ranked
+    return len(candidates), ranked
 
 
-async def _scalar(db: aiosqlite.Connection, sql: str, params: dict[str, object]) -> int:
-    async with db.execute(sql, params) as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+_NEWEST = "SELECT rowid FROM posts_fts WHERE posts_fts MATCH :match ORDER BY rowid DESC LIMIT :cap"
+
+
+async def _ids(db: aiosqlite.Connection, sql: str, match: str, **params: int) -> list[int]:
+    async with db.execute(sql, {"match": match, **params}) as cursor:
+        return [row[0] for row in await cursor.fetchall()]

@@ -120,17 +120,20 @@ def search_row(post_id: int, fts: tuple[str, str, str]) -> SearchRow:
     return post_id, title, tags, "", tsvector([(title, "A"), (tags, "B"), (body, "C")])
 
 
-def tsquery(terms: Iterable[QueryTerm], weight: str = "") -> str | None:
+def tsquery(terms: Iterable[QueryTerm], weight: str = "", *, prefixes: bool = True) -> str | None:
     """Terms ANDed, each a phrase of its tokens (`<->`: next to each other) within one
-    field, the last one a prefix when the term says so; `weight` restricts every term to
-    that field.  None when nothing searchable is left (a term of diacritics only)."""
+    field, the last one a prefix when the term says so (with `prefixes`; without, only a
+    lone CJK character stays one: as a token of its own it exists only at a run's end);
+    `weight` restricts every term to that field.  None when nothing searchable is left
+    (a term of diacritics only)."""
     phrases = []
     for term in terms:
         found = [word for token in term.tokens for word in lexemes(token)]
         if not found:
             continue
+        prefix = term.prefix and (prefixes or len(term.tokens[-1]) == 1)
         fields = weight or ("" if len(found) == 1 else "ABC")
-        phrases.append(_phrase(found, term.prefix, fields))
+        phrases.append(_phrase(found, prefix, fields))
     return " & ".join(phrases) if phrases else None
 
 

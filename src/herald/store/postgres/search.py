@@ -4,13 +4,13 @@ The index (`post_search`) holds only published posts, so no join decides visibil
 query is built from `herald.indexing.tokens.query_terms` (letters and digits only: nothing
 a reader types reaches tsquery syntax) as a literal of already folded lexemes.
 
-The rule is SQLite's (`herald.store.sqlite.search`): a query found in more than
-RANKED_CANDIDATES posts is searched among its most recently added that many matches and
-its count is capped there, ordered title matches first, then tag matches, then newest.
-Fewer matches are all ranked: title matches, then tag matches, then by `ts_rank_cd`
-(title 1, tags 0.5, body 0.1), newest first among equals.  The newest matches are one
-walk down the primary key (or, for a rare query, one GIN lookup and a sort), and the
-title and tag tiers read the small `tt` vector, never the whole post's.
+The rule is SQLite's (`herald.store.sqlite.search.rank_questions`): only the
+RANKED_CANDIDATES most recently added matches are ranked (the count is capped there), a
+word found whole that often is not searched as a prefix too, and the candidates are
+ordered by the same yes/no questions in the same order — every word whole (when prefixes
+were searched), all terms in the title, all in the tags, the terms together as one phrase —
+then newest first.  The candidates are one walk down the primary key (or, for a rare
+query, one GIN lookup and a sort); the title and tag questions read the small `tt` vector.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from herald.store.postgres.database import Connection, tuples
 from herald.store.postgres.lexemes import tsquery
 
 RANKED_CANDIDATES = 500
-RANK_WEIGHTS = "{0, 0.1, 0.5, 1}"
-"""`ts_rank_cd` weights of D, C (body), B (tags), A (title)."""
+_NEWEST = "SELECT post_id FROM post_search WHERE tsv @@ %s::tsquery ORDER BY post_id DESC"
 
 
 async def ranked_matches(
@@ -31,44 +30,47 @@ async def ranked_matches(
     terms = query_terms(query)
     if not terms:
         return None
-    return await ranked_terms(conn, terms_query(terms), offset=offset, limit=limit)
-
-
-def terms_query(terms: list[QueryTerm]) -> tuple[str, str, str] | None:
-    """The tsquery literals of the terms: anywhere, in the title, in the tags."""
-    anywhere = tsquery(terms)
-    if anywhere is None:
-        return None
-    title, tags = tsquery(terms, "A"), tsquery(terms, "B")
-    assert title is not None and tags is not None
-    return anywhere, title, tags
-
-
-async def ranked_terms(
-    conn: Connection, queries: tuple[str, str, str] | None, *, offset: int, limit: int
-) -> tuple[int, list[int]]:
-    if queries is None:  # only diacritics: searchable in form, nothing in the index
+    expression, whole = tsquery(terms), tsquery(terms, prefixes=False)
+    if expression is None or whole is None:  # only diacritics: nothing in the index
         return 0, []
-    anywhere, title, tags = queries
-    rows = await tuples(
+    prefixes = whole != expression
+    if prefixes and await _ids(conn, f"{_NEWEST} OFFSET %s LIMIT 1", whole, RANKED_CANDIDATES - 1):
+        expression, prefixes = whole, False  # found whole often enough: no prefixes
+    candidates = await _ids(conn, f"{_NEWEST} LIMIT %s", expression, RANKED_CANDIDATES)
+    if not candidates:
+        return 0, []
+    answers = await tuples(
         conn,
-        "SELECT post_id, tt @@ %(title)s::tsquery, tt @@ %(tags)s::tsquery FROM post_search "
-        "WHERE tsv @@ %(q)s::tsquery ORDER BY post_id DESC LIMIT %(n)s",
-        {"q": anywhere, "title": title, "tags": tags, "n": RANKED_CANDIDATES + 1},
+        f"SELECT s.post_id, {', '.join(_questions(terms, prefixes=prefixes))}, p.date "
+        "FROM post_search s JOIN posts p ON p.id = s.post_id WHERE s.post_id = ANY(%s)",
+        (candidates,),
         prepare=False,
     )
-    if len(rows) > RANKED_CANDIDATES:
-        candidates = rows[:RANKED_CANDIDATES]
-        candidates.sort(key=lambda row: (not row[1], not row[2], -row[0]))
-        return RANKED_CANDIDATES, [row[0] for row in candidates[offset : offset + limit]]
-    ranks: dict[int, float] = {}
-    if len(rows) > 1:
-        ranked = await tuples(
-            conn,
-            f"SELECT post_id, ts_rank_cd('{RANK_WEIGHTS}', tsv, %(q)s::tsquery) "
-            "FROM post_search WHERE post_id = ANY(%(ids)s)",
-            {"q": anywhere, "ids": [row[0] for row in rows]},
-        )
-        ranks = {row[0]: row[1] for row in ranked}
-    rows.sort(key=lambda row: (not row[1], not row[2], -ranks.get(row[0], 0.0), -row[0]))
-    return len(rows), [row[0] for row in rows[offset : offset + limit]]
+    answers.sort(key=lambda row: (*(not answer for answer in row[1:-1]), -row[-1], -row[0]))
+    return len(candidates), [row[0] for row in answers[offset : offset + limit]]
+
+
+def _questions(terms: list[QueryTerm], *, prefixes: bool) -> list[str]:
+    """SQLite's rank questions (`rank_questions`), most important first, as SQL booleans."""
+    expression = tsquery(terms, prefixes=prefixes)
+    whole = tsquery(terms, prefixes=False)
+    questions = [f"s.tsv @@ {_literal(whole)}"] if whole != expression else []
+    for weight in "AB":  # all terms in the title, then in the tags
+        questions.append(f"s.tt @@ {_literal(tsquery(terms, weight, prefixes=prefixes))}")
+    if len(terms) > 1:
+        tokens = tuple(token for term in terms for token in term.tokens)
+        together = QueryTerm(tokens, terms[-1].prefix)
+        questions.append(f"s.tsv @@ {_literal(tsquery([together], prefixes=prefixes))}")
+    return questions
+
+
+def _literal(query: str | None) -> str:
+    """A tsquery constant; its lexemes are letters, digits and marks only (`lexemes`), so
+    no quote can be in them, and the quotes around each are Herald's own."""
+    assert query is not None and "\\" not in query
+    return "'" + query.replace("'", "''") + "'::tsquery"
+
+
+async def _ids(conn: Connection, sql: str, query: str, count: int) -> list[int]:
+    rows = await tuples(conn, sql, (query, count), prepare=False)
+    return [row[0] for row in rows]

@@ -27,11 +27,12 @@ from herald.core.actions import tag_ref
 from herald.core.ports import StoreError
 from herald.store import backend_of, sqlite_path
 from herald.store.postgres.database import Connection, Database, scalar
-from herald.store.postgres.lexemes import SEARCH_VECTORS, search_row
+from herald.store.postgres.lexemes import SEARCH_VECTORS, search_rows
 from herald.store.sqlite.database import Database as SqliteDatabase
 
 Row = tuple[Any, ...]
-Convert = Callable[[Row], Row]
+Convert = Callable[[Row], Row | list[Row]]
+"""A source row as the target's row, or rows (a long post's search parts)."""
 _BATCH = 2000
 
 
@@ -70,8 +71,8 @@ def _outbox(row: Row) -> Row:
     return (*row[:4], state, *row[5:7], None if row[4] == "sending" else row[7], *row[8:])
 
 
-def _search(row: Row) -> Row:
-    return search_row(row[0], (row[1], row[2], row[3]))
+def _search(row: Row) -> list[Row]:
+    return list(search_rows(row[0], (row[1], row[2], row[3])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ TABLES: Sequence[_Table] = (
     _Table("post_aliases", "alias, post_id"),
     _Table(
         "search_words",  # a staging table: the vectors are made by the server (`_index`)
-        "id, title, tags, body, whole",
+        "id, part, title, tags, body",
         source="SELECT rowid, title, tags, body FROM posts_fts",
         convert=_search,
     ),
@@ -157,8 +158,8 @@ async def _copy(db: aiosqlite.Connection, conn: Connection, where: str) -> dict[
         raise StoreError(f"{where}: not empty; herald migrate copies into an empty database")
     await conn.execute("DELETE FROM meta")
     await conn.execute(
-        "CREATE TEMPORARY TABLE search_words (id bigint, title text, tags text, body text, "
-        "whole tsvector) ON COMMIT DROP"
+        "CREATE TEMPORARY TABLE search_words (id bigint, part integer, title text, tags text, "
+        "body text) ON COMMIT DROP"
     )
     copied: dict[str, int] = {}
     for table in TABLES:
@@ -169,11 +170,15 @@ async def _copy(db: aiosqlite.Connection, conn: Connection, where: str) -> dict[
                 select = table.source or f"SELECT {table.columns} FROM {table.name}"
                 async for batch in _rows(db, select):
                     for row in batch:
-                        await copy.write_row(table.convert(row) if table.convert else row)
-                    count += len(batch)
+                        made = table.convert(row) if table.convert else row
+                        for out in made if isinstance(made, list) else [made]:
+                            await copy.write_row(out)
+                            count += 1
         copied[table.name] = count
     await conn.execute(
-        ("INSERT INTO post_search (post_id, tt, tsv) " + SEARCH_VECTORS).format(rows="search_words")
+        ("INSERT INTO post_search (post_id, part, tt, tsv) " + SEARCH_VECTORS).format(
+            rows="search_words"
+        )
     )
     copied["post_search"] = copied.pop("search_words")
     for name in _IDENTITIES:

@@ -91,15 +91,23 @@ TRICKY = [
 ]
 
 
-async def test_the_server_parses_the_words_into_the_vector_herald_would_build(
-    postgres_url: str, content_dir: Path, write_post: WritePost
+def _vector(tokens: list[str]) -> str:
+    """A tsvector literal of tokens at positions 1, 2, … (short texts: within every limit)."""
+    positions: dict[str, list[str]] = {}
+    for position, token in enumerate(tokens, start=1):
+        positions.setdefault(token, []).append(f"{position}C")
+    return " ".join(f"'{token}':{','.join(marks)}" for token, marks in positions.items())
+
+
+async def test_the_server_parses_the_words_into_exactly_herald_s_tokens(
+    postgres_url: str,
 ) -> None:
-    """The index is made by the server from `words` (fast); it must be exactly the vector
-    Herald builds itself from the same text (`tsvector`, used for bodies too large)."""
+    """The index is made by the server from `words` (fast); it must hold exactly the
+    tokens Herald makes of the text (`lexemes`, which the queries are made of), in order."""
     import psycopg
 
     from herald.indexing.tokens import index_text
-    from herald.store.postgres.lexemes import tsvector, words
+    from herald.store.postgres.lexemes import lexemes, words
 
     rng = random.Random(7)
     texts = [index_text(text) for text in TRICKY]
@@ -108,7 +116,33 @@ async def test_the_server_parses_the_words_into_the_vector_herald_would_build(
         for text in texts:
             cursor = await conn.execute(
                 "SELECT setweight(to_tsvector('simple', %s), 'C')::text, %s::tsvector::text",
-                (words(text), tsvector([(text, "C")])),
+                (words(text), _vector(lexemes(text))),
             )
             row = await cursor.fetchone()
             assert row is not None and row[0] == row[1], text[:80]
+
+
+async def test_a_long_post_is_found_by_a_phrase_and_by_words_far_apart(
+    tmp_path: Path, content_dir: Path, write_post: WritePost, postgres_url: str
+) -> None:
+    """A body of several search parts: a phrase at its end, one across a cut between two
+    parts, two words in different parts are found, as on SQLite; words apart no phrase."""
+    from herald.store.postgres.lexemes import PART_OVERLAP, PART_WORDS
+
+    filler = ["filler"] * (PART_WORDS - 3)  # one token each: the phrase straddles the cut
+    body = " ".join([*filler, "checkpoint", "梯度检查点", *filler, *filler, "LoRA微调"])
+    assert PART_OVERLAP > 6  # the phrase's 6 tokens fit in the overlap
+    write_post("long.md", body, title="长文", date="2025-01-01")
+    write_post("short.md", "checkpoint LoRA", title="短文", date="2025-01-02")
+    queries = ["LoRA微调", "checkpoint 梯度检查点", "checkpoint LoRA微调", "梯度检查点 LoRA"]
+    queries += ["微调LoRA", "checkpoint LoRA", "filler lora"]
+    answers = []
+    for location in (tmp_path / "herald.db", postgres_url):
+        store = await open_store(location, excerpt_chars=350)
+        try:
+            await sync(store.index, content_dir, excerpt_chars=350, now=NOW)
+            answers.append(await _answers(store, queries))
+        finally:
+            await store.close()
+    assert answers[0] == answers[1]
+    assert answers[1][:4] == [(1, ["long"])] * 4 and answers[1][4] == (0, [])

@@ -8,24 +8,22 @@ are made here, the way FTS5's `unicode61 remove_diacritics 2` tokenizer makes th
 of letters, digits and marks, diacritics removed, lower case.  The server is then handed
 only those tokens, one space apart (`words`), which its parser with the `simple`
 configuration takes exactly as they are: parsing there costs a fraction of building the
-vector in Python (0.1 ms a post instead of 1.2).  A body too large for that (the server
-refuses a vector past 1 MB) has its vector built here (`tsvector`), within every limit.
+vector in Python (0.1 ms a post instead of 1.2).
 
 Positions run on across title (weight A), tags (B) and body (C); a phrase stays within
 one field because the query asks for it field by field (`tsquery`), as FTS5's phrases
 stay within a column.
 
-PostgreSQL's limits, kept here so a long post is indexed rather than refused: positions
-stop at 16,383 (later tokens share the last one: found as words, not as phrases), a
-lexeme keeps its first 256 positions, a lexeme is at most 2,046 bytes, and a tsvector at
-most 1 MB (a body past that is indexed up to where it fits).
+PostgreSQL's limits are met by cutting a long body into parts, one search row each
+(`search_rows`): a tsvector keeps positions up to 16,383 and 256 of them a word, and holds
+at most 1 MB; a word past 2,046 bytes is no lexeme (left out, as the server leaves it).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import regex
 
@@ -36,14 +34,15 @@ _NOT_WORD = regex.compile(r"[^\p{L}\p{N}\p{M}\p{Co}]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _ASCII_NOT_WORD = re.compile(r"[^a-z0-9]+")
 _MARKS = regex.compile(r"\p{Mn}+")
-MAX_POSITION = 16383
-MAX_POSITIONS = 256
 MAX_LEXEME_BYTES = 2046
-MAX_TSVECTOR_BYTES = 1_000_000
-"""Below PostgreSQL's 1 MB (1,048,575 bytes), with room for its headers."""
-SERVER_PARSED_BYTES = 200_000
-"""Words up to this size are parsed by the server; a vector of them cannot reach 1 MB
-(each word of n bytes costs at most n + 8 bytes in it)."""
+"""PostgreSQL's limit for one lexeme (a longer word is left out, by the server too)."""
+PART_WORDS = 4000
+"""Words of a body in one search row: far below a tsvector's 16,383 positions, and few
+enough that a word keeps all its positions (256 at most) unless it is every 16th word."""
+PART_OVERLAP = 64
+"""Words a part repeats of the one before: a phrase that long across a cut is found."""
+PART_CHARS = 200_000
+"""Characters of a part at most (4 bytes each at most): its vector stays under 1 MB."""
 
 
 def fold(text: str) -> str:
@@ -62,29 +61,6 @@ def lexemes(text: str) -> list[str]:
     return [word for word in _WORD.findall(fold(text)) if len(word.encode()) <= MAX_LEXEME_BYTES]
 
 
-def tsvector(fields: Sequence[tuple[str, str]]) -> str:
-    """A tsvector literal of (index text, weight letter) fields, positions run on (what
-    the server makes of their `words`, within its limits)."""
-    positions: dict[str, list[str]] = {}
-    position = 0
-    size = 0
-    for text, weight in fields:
-        for word in lexemes(text):
-            position = min(position + 1, MAX_POSITION)
-            found = positions.get(word)
-            if found is None:
-                size += len(word.encode()) + 8
-                if size > MAX_TSVECTOR_BYTES:
-                    break
-                positions[word] = [f"{position}{weight}"]
-            elif len(found) < MAX_POSITIONS:
-                mark = f"{position}{weight}"
-                if found[-1] != mark:  # past the last position, every token shares it
-                    found.append(mark)
-                    size += 3
-    return " ".join(f"'{word}':{','.join(marks)}" for word, marks in positions.items())
-
-
 def words(text: str) -> str:
     """The tokens of index text, folded, one space apart: what the server's parser takes
     as they are (a word too long for a lexeme it leaves out, as `lexemes` does)."""
@@ -93,31 +69,41 @@ def words(text: str) -> str:
     return str(_NOT_WORD.sub(" ", fold(text))).strip()
 
 
-SearchRow = tuple[int, str, str, str, str | None]
-"""(post id, title words, tags words, body words, the whole vector when too large for the
-server to parse): the parameters of `INSERT_SEARCH`."""
+SearchRow = tuple[int, int, str, str, str]
+"""(post id, part, title words, tags words, body words): the parameters of `INSERT_SEARCH`."""
 SEARCH_VECTORS = (
-    "SELECT v.id, v.tt, coalesce(v.whole, v.tt || setweight(to_tsvector('simple', v.body), "
-    "'C')) FROM (SELECT id, setweight(to_tsvector('simple', title), 'A') || "
-    "setweight(to_tsvector('simple', tags), 'B') AS tt, body, whole FROM {rows}) AS v"
+    "SELECT v.id, v.part, v.tt, v.tt || setweight(to_tsvector('simple', v.body), 'C') "
+    "FROM (SELECT id, part, setweight(to_tsvector('simple', title), 'A') || "
+    "setweight(to_tsvector('simple', tags), 'B') AS tt, body FROM {rows}) AS v"
 )
-"""(post id, tt, tsv) of search rows: title and tags alone (for the tiers), and all."""
+"""(post id, part, tt, tsv) of search rows: title and tags alone (for the tiers), and all."""
 INSERT_SEARCH = (
-    "INSERT INTO post_search (post_id, tt, tsv) "
+    "INSERT INTO post_search (post_id, part, tt, tsv) "
     + SEARCH_VECTORS.format(
-        rows="(SELECT %s::bigint AS id, %s::text AS title, %s::text AS tags, "
-        "%s::text AS body, %s::tsvector AS whole) AS r"
+        rows="(SELECT %s::bigint AS id, %s::integer AS part, %s::text AS title, "
+        "%s::text AS tags, %s::text AS body) AS r"
     )
-    + " ON CONFLICT (post_id) DO NOTHING"
+    + " ON CONFLICT (post_id, part) DO NOTHING"
 )
 
 
-def search_row(post_id: int, fts: tuple[str, str, str]) -> SearchRow:
-    """A post's search row from its (title, tags, body) index text."""
+def search_rows(post_id: int, fts: tuple[str, str, str]) -> list[SearchRow]:
+    """A post's search rows from its (title, tags, body) index text: one, or for a long
+    body one per `PART_WORDS` of it (each piece overlapping the last by `PART_OVERLAP`)."""
     title, tags, body = (words(text) for text in fts)
-    if len(body) <= SERVER_PARSED_BYTES:  # characters: at most 4 bytes each
-        return post_id, title, tags, body, None
-    return post_id, title, tags, "", tsvector([(title, "A"), (tags, "B"), (body, "C")])
+    if body.count(" ") < PART_WORDS and len(body) <= PART_CHARS:
+        return [(post_id, 0, title, tags, body)]
+    pieces = body.split(" ")
+    rows: list[SearchRow] = []
+    start = 0
+    while start < len(pieces) or not rows:
+        end = start + PART_WORDS
+        while len(" ".join(pieces[start:end])) > PART_CHARS and end > start + 1:
+            end = start + (end - start) // 2  # long words: fewer of them in a part
+        names = (title, tags) if not rows else ("", "")
+        rows.append((post_id, len(rows), *names, " ".join(pieces[start:end])))
+        start = max(end - PART_OVERLAP, start + 1) if end < len(pieces) else len(pieces)
+    return rows
 
 
 def tsquery(terms: Iterable[QueryTerm], weight: str = "", *, prefixes: bool = True) -> str | None:

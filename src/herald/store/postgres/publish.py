@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from herald.indexing.prepare import fts_columns
 from herald.store.postgres.database import Connection, scalar, tuples
-from herald.store.postgres.lexemes import INSERT_SEARCH, search_row
+from herald.store.postgres.lexemes import INSERT_SEARCH, search_rows
 
 
 async def plan_deliveries(conn: Connection, post_ids: Sequence[int]) -> None:
@@ -87,7 +87,11 @@ async def index_posts(conn: Connection, ids: list[int]) -> None:
     async with conn.cursor() as cursor:
         await cursor.executemany(
             INSERT_SEARCH,
-            [search_row(row[0], fts_columns(row[1], list(row[2]), row[3])) for row in rows],
+            [
+                search
+                for row in rows
+                for search in search_rows(row[0], fts_columns(row[1], list(row[2]), row[3]))
+            ],
         )
 
 

@@ -21,6 +21,8 @@ from herald.store.postgres.lexemes import tsquery
 
 RANKED_CANDIDATES = 500
 _NEWEST = "SELECT post_id FROM post_search WHERE tsv @@ %s::tsquery ORDER BY post_id DESC"
+_LONG = "SELECT post_id FROM post_search WHERE part = 1"
+"""Posts whose body is cut into several search rows (`lexemes.search_rows`): few."""
 
 
 async def ranked_matches(
@@ -34,15 +36,16 @@ async def ranked_matches(
     if expression is None or whole is None:  # only diacritics: nothing in the index
         return 0, []
     prefixes = whole != expression
-    if prefixes and await _ids(conn, f"{_NEWEST} OFFSET %s LIMIT 1", whole, RANKED_CANDIDATES - 1):
+    if prefixes and len(await _newest(conn, terms, whole)) >= RANKED_CANDIDATES:
         expression, prefixes = whole, False  # found whole often enough: no prefixes
-    candidates = await _ids(conn, f"{_NEWEST} LIMIT %s", expression, RANKED_CANDIDATES)
+    candidates = await _newest(conn, terms, expression)
     if not candidates:
         return 0, []
+    questions = ", ".join(_questions(terms, prefixes=prefixes))
     answers = await tuples(
         conn,
-        f"SELECT s.post_id, {', '.join(_questions(terms, prefixes=prefixes))}, p.date "
-        "FROM post_search s JOIN posts p ON p.id = s.post_id WHERE s.post_id = ANY(%s)",
+        f"SELECT s.post_id, {questions}, max(p.date) FROM post_search s "
+        "JOIN posts p ON p.id = s.post_id WHERE s.post_id = ANY(%s) GROUP BY s.post_id",
         (candidates,),
         prepare=False,
     )
@@ -50,17 +53,46 @@ async def ranked_matches(
     return len(candidates), [row[0] for row in answers[offset : offset + limit]]
 
 
+async def _newest(conn: Connection, terms: list[QueryTerm], expression: str) -> list[int]:
+    """The newest RANKED_CANDIDATES posts that match: in one search row (every post but a
+    long one), or, with several terms, term by term across a long post's rows."""
+    extra = (await tuples(conn, "SELECT count(*) FROM post_search WHERE part > 0"))[0][0]
+    rows = await tuples(
+        conn, f"{_NEWEST} LIMIT %s", (expression, RANKED_CANDIDATES + extra), prepare=False
+    )  # a long post's rows may each match: as many more rows as there are such rows
+    found = {row[0] for row in rows}
+    if len(terms) > 1 and extra:
+        found |= {row[0] for row in await tuples(conn, _across_parts(terms), prepare=False)}
+    return sorted(found, reverse=True)[:RANKED_CANDIDATES]
+
+
+def _every_term(
+    column: str, terms: list[QueryTerm], *, weight: str = "", prefixes: bool = True
+) -> str:
+    """Each term found in some row of the post (rows of one post are grouped)."""
+    found = [tsquery([term], weight, prefixes=prefixes) for term in terms]
+    return " AND ".join(f"bool_or(s.{column} @@ {_literal(q)})" for q in found if q) or "true"
+
+
+def _across_parts(terms: list[QueryTerm]) -> str:
+    return (
+        f"SELECT s.post_id FROM post_search s WHERE s.post_id IN ({_LONG}) GROUP BY s.post_id "
+        f"HAVING {_every_term('tsv', terms)}"
+    )
+
+
 def _questions(terms: list[QueryTerm], *, prefixes: bool) -> list[str]:
-    """SQLite's rank questions (`rank_questions`), most important first, as SQL booleans."""
+    """SQLite's rank questions (`rank_questions`), most important first, as SQL booleans
+    over a post's search rows."""
     expression = tsquery(terms, prefixes=prefixes)
     whole = tsquery(terms, prefixes=False)
-    questions = [f"s.tsv @@ {_literal(whole)}"] if whole != expression else []
-    for weight in "AB":  # all terms in the title, then in the tags
-        questions.append(f"s.tt @@ {_literal(tsquery(terms, weight, prefixes=prefixes))}")
+    questions = [_every_term("tsv", terms, prefixes=False)] if whole != expression else []
+    for weight in "AB":  # all terms in the title, then in the tags (the first row's)
+        questions.append(_every_term("tt", terms, weight=weight, prefixes=prefixes))
     if len(terms) > 1:
         tokens = tuple(token for term in terms for token in term.tokens)
-        together = QueryTerm(tokens, terms[-1].prefix)
-        questions.append(f"s.tsv @@ {_literal(tsquery([together], prefixes=prefixes))}")
+        together = tsquery([QueryTerm(tokens, terms[-1].prefix)], prefixes=prefixes)
+        questions.append(f"bool_or(s.tsv @@ {_literal(together)})")
     return questions
 
 
@@ -69,8 +101,3 @@ def _literal(query: str | None) -> str:
     no quote can be in them, and the quotes around each are Herald's own."""
     assert query is not None and "\\" not in query
     return "'" + query.replace("'", "''") + "'::tsquery"
-
-
-async def _ids(conn: Connection, sql: str, query: str, count: int) -> list[int]:
-    rows = await tuples(conn, sql, (query, count), prepare=False)
-    return [row[0] for row in rows]

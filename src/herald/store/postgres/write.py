@@ -20,7 +20,7 @@ from herald.content.sites.common import DUPLICATE, taken_slug_warning
 from herald.core.actions import tag_ref
 from herald.core.records import Prepared, SyncReport
 from herald.store.postgres.database import Connection, scalar, tuples
-from herald.store.postgres.lexemes import INSERT_SEARCH, search_row
+from herald.store.postgres.lexemes import INSERT_SEARCH, search_rows
 from herald.store.postgres.tombstones import REMOVED, Row, bury, placeholder, rows_by, rows_by_path
 from herald.store.sqlite.aliases import alias_keys
 
@@ -265,7 +265,7 @@ class BatchWriter:
             date = int(post.date.timestamp())  # as stored, and as readers' queries compare it
             published_at = None
             if not post.draft and date <= self.now:
-                visible.append(search_row(post_id, item.fts))
+                visible += search_rows(post_id, item.fts)
                 if kind == "new":
                     published_at = self.now
                     self.published.append((date, post_id))

@@ -62,15 +62,21 @@ CREATE INDEX post_aliases_by_post ON post_aliases (post_id);
 -- Lexemes are made in Python (herald.store.postgres.lexemes), the same tokens SQLite's
 -- FTS5 indexes: `tsv` holds title (weight A), tags (B) and body (C); `tt` only title and
 -- tags, small enough to stay in the row, for ranking the title and tag tiers cheaply.
+-- A long body is cut into parts (a tsvector keeps positions up to 16,383 and 256 a
+-- word): part 0 has the title, the tags and the body's beginning, each further part the
+-- next piece of the body (overlapping a little, so a phrase at a cut is found).
 -- `tsv` is kept in the row, compressed (lz4, storage MAIN), not in TOAST: a search that
 -- walks the newest posts reads each one's vector, and detoasting it costs 3× the match.
 CREATE TABLE post_search (
-    post_id bigint PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
+    post_id bigint NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    part    integer NOT NULL DEFAULT 0,
     tt      tsvector NOT NULL,
-    tsv     tsvector COMPRESSION lz4 NOT NULL
+    tsv     tsvector COMPRESSION lz4 NOT NULL,
+    PRIMARY KEY (post_id, part)
 ) WITH (toast_tuple_target = 8160);
 ALTER TABLE post_search ALTER COLUMN tsv SET STORAGE MAIN;  -- in CREATE TABLE from PG 16
 CREATE INDEX post_search_tsv ON post_search USING gin (tsv);
+CREATE INDEX post_search_parts ON post_search (post_id) WHERE part > 0;
 
 CREATE TABLE saved_queries (
     key    text PRIMARY KEY,

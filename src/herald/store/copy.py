@@ -72,7 +72,7 @@ def _outbox(row: Row) -> Row:
 
 
 def _search(row: Row) -> list[Row]:
-    return list(search_rows(row[0], (row[1], row[2], row[3])))
+    return list(search_rows(row[0], row[1], (row[2], row[3], row[4])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +96,9 @@ TABLES: Sequence[_Table] = (
     _Table("post_aliases", "alias, post_id"),
     _Table(
         "search_words",  # a staging table: the vectors are made by the server (`_index`)
-        "id, part, title, tags, body",
-        source="SELECT rowid, title, tags, body FROM posts_fts",
+        "id, part, date, title, tags, body",
+        source="SELECT f.rowid, p.date, f.title, f.tags, f.body FROM posts_fts f "
+        "JOIN posts p ON p.id = f.rowid",
         convert=_search,
     ),
     _Table("saved_queries", "key, kind, text"),
@@ -158,8 +159,8 @@ async def _copy(db: aiosqlite.Connection, conn: Connection, where: str) -> dict[
         raise StoreError(f"{where}: not empty; herald migrate copies into an empty database")
     await conn.execute("DELETE FROM meta")
     await conn.execute(
-        "CREATE TEMPORARY TABLE search_words (id bigint, part integer, title text, tags text, "
-        "body text) ON COMMIT DROP"
+        "CREATE TEMPORARY TABLE search_words (id bigint, part integer, date bigint, "
+        "title text, tags text, body text) ON COMMIT DROP"
     )
     copied: dict[str, int] = {}
     for table in TABLES:
@@ -176,7 +177,7 @@ async def _copy(db: aiosqlite.Connection, conn: Connection, where: str) -> dict[
                             count += 1
         copied[table.name] = count
     await conn.execute(
-        ("INSERT INTO post_search (post_id, part, tt, tsv) " + SEARCH_VECTORS).format(
+        ("INSERT INTO post_search (post_id, part, date, tt, tsv) " + SEARCH_VECTORS).format(
             rows="search_words"
         )
     )

@@ -69,30 +69,31 @@ def words(text: str) -> str:
     return str(_NOT_WORD.sub(" ", fold(text))).strip()
 
 
-SearchRow = tuple[int, int, str, str, str]
-"""(post id, part, title words, tags words, body words): the parameters of `INSERT_SEARCH`."""
+SearchRow = tuple[int, int, int, str, str, str]
+"""(post id, part, date, title words, tags words, body words): `INSERT_SEARCH`'s values."""
 SEARCH_VECTORS = (
-    "SELECT v.id, v.part, v.tt, v.tt || setweight(to_tsvector('simple', v.body), 'C') "
-    "FROM (SELECT id, part, setweight(to_tsvector('simple', title), 'A') || "
+    "SELECT v.id, v.part, v.date, v.tt, v.tt || setweight(to_tsvector('simple', v.body), "
+    "'C') FROM (SELECT id, part, date, setweight(to_tsvector('simple', title), 'A') || "
     "setweight(to_tsvector('simple', tags), 'B') AS tt, body FROM {rows}) AS v"
 )
-"""(post id, part, tt, tsv) of search rows: title and tags alone (for the tiers), and all."""
+"""(post id, part, date, tt, tsv) of search rows: title and tags alone (for the tiers),
+and all."""
 INSERT_SEARCH = (
-    "INSERT INTO post_search (post_id, part, tt, tsv) "
+    "INSERT INTO post_search (post_id, part, date, tt, tsv) "
     + SEARCH_VECTORS.format(
-        rows="(SELECT %s::bigint AS id, %s::integer AS part, %s::text AS title, "
-        "%s::text AS tags, %s::text AS body) AS r"
+        rows="(SELECT %s::bigint AS id, %s::integer AS part, %s::bigint AS date, "
+        "%s::text AS title, %s::text AS tags, %s::text AS body) AS r"
     )
     + " ON CONFLICT (post_id, part) DO NOTHING"
 )
 
 
-def search_rows(post_id: int, fts: tuple[str, str, str]) -> list[SearchRow]:
+def search_rows(post_id: int, date: int, fts: tuple[str, str, str]) -> list[SearchRow]:
     """A post's search rows from its (title, tags, body) index text: one, or for a long
     body one per `PART_WORDS` of it (each piece overlapping the last by `PART_OVERLAP`)."""
     title, tags, body = (words(text) for text in fts)
     if body.count(" ") < PART_WORDS and len(body) <= PART_CHARS:
-        return [(post_id, 0, title, tags, body)]
+        return [(post_id, 0, date, title, tags, body)]
     pieces = body.split(" ")
     rows: list[SearchRow] = []
     start = 0
@@ -101,7 +102,7 @@ def search_rows(post_id: int, fts: tuple[str, str, str]) -> list[SearchRow]:
         while len(" ".join(pieces[start:end])) > PART_CHARS and end > start + 1:
             end = start + (end - start) // 2  # long words: fewer of them in a part
         names = (title, tags) if not rows else ("", "")
-        rows.append((post_id, len(rows), *names, " ".join(pieces[start:end])))
+        rows.append((post_id, len(rows), date, *names, " ".join(pieces[start:end])))
         start = max(end - PART_OVERLAP, start + 1) if end < len(pieces) else len(pieces)
     return rows
 

@@ -80,7 +80,7 @@ async def index_posts(conn: Connection, ids: list[int]) -> None:
         return
     rows = await tuples(
         conn,
-        "SELECT p.id, p.title, p.tags, p.body FROM posts p WHERE p.id = ANY(%s) "
+        "SELECT p.id, p.title, p.tags, p.body, p.date FROM posts p WHERE p.id = ANY(%s) "
         "AND NOT EXISTS (SELECT 1 FROM post_search s WHERE s.post_id = p.id)",
         (ids,),
     )
@@ -90,7 +90,7 @@ async def index_posts(conn: Connection, ids: list[int]) -> None:
             [
                 search
                 for row in rows
-                for search in search_rows(row[0], fts_columns(row[1], list(row[2]), row[3]))
+                for search in search_rows(row[0], row[4], fts_columns(row[1], row[2], row[3]))
             ],
         )
 

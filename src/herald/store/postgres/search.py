@@ -15,12 +15,13 @@ query, one GIN lookup and a sort); the title and tag questions read the small `t
 
 from __future__ import annotations
 
+from typing import Any
+
 from herald.indexing.tokens import QueryTerm, query_terms
 from herald.store.postgres.database import Connection, tuples
 from herald.store.postgres.lexemes import tsquery
 
 RANKED_CANDIDATES = 500
-_NEWEST = "SELECT post_id FROM post_search WHERE tsv @@ %s::tsquery ORDER BY post_id DESC"
 _LONG = "SELECT post_id FROM post_search WHERE part = 1"
 """Posts whose body is cut into several search rows (`lexemes.search_rows`): few."""
 
@@ -28,7 +29,12 @@ _LONG = "SELECT post_id FROM post_search WHERE part = 1"
 async def ranked_matches(
     conn: Connection, query: str, *, offset: int, limit: int
 ) -> tuple[int, list[int]] | None:
-    """(total, ids of one page), best first; None when nothing is searchable."""
+    """(total, ids of one page), best first; None when nothing is searchable.
+
+    One walk down the newest matching rows answers every question per row (a long post's
+    rows are then put together: a question is answered yes when each of its terms is in
+    one of them); only a long post whose terms are spread over its rows needs a second
+    look."""
     terms = query_terms(query)
     if not terms:
         return None
@@ -36,64 +42,96 @@ async def ranked_matches(
     if expression is None or whole is None:  # only diacritics: nothing in the index
         return 0, []
     prefixes = whole != expression
-    if prefixes and len(await _newest(conn, terms, whole)) >= RANKED_CANDIDATES:
+    extra = int((await tuples(conn, "SELECT count(*) FROM post_search WHERE part > 0"))[0][0])
+    if prefixes and await _found_whole_often(conn, whole, extra):
         expression, prefixes = whole, False  # found whole often enough: no prefixes
-    candidates = await _newest(conn, terms, expression)
-    if not candidates:
-        return 0, []
-    questions = ", ".join(_questions(terms, prefixes=prefixes))
-    answers = await tuples(
+    questions = _questions(terms, prefixes=prefixes)
+    columns = ", ".join(question for group in questions for question in group)
+    matched = ["true"] * len(questions[0])  # a row the walk finds has every term
+    in_walk = ", ".join([*matched, *(question for group in questions[1:] for question in group)])
+    rows = await tuples(
         conn,
-        f"SELECT s.post_id, {questions}, max(p.date) FROM post_search s "
-        "JOIN posts p ON p.id = s.post_id WHERE s.post_id = ANY(%s) GROUP BY s.post_id",
-        (candidates,),
+        f"SELECT post_id, date, {in_walk} FROM post_search WHERE tsv @@ %s::tsquery "
+        "ORDER BY post_id DESC LIMIT %s",
+        (expression, RANKED_CANDIDATES + extra),  # a long post's rows may each match
         prepare=False,
     )
-    answers.sort(key=lambda row: (*(not answer for answer in row[1:-1]), -row[-1], -row[0]))
-    return len(candidates), [row[0] for row in answers[offset : offset + limit]]
+    if len(terms) > 1 and extra:  # terms spread over a long post's rows
+        rows += await tuples(
+            conn,
+            f"SELECT post_id, date, {columns} FROM post_search WHERE post_id IN "
+            f"({_spread(terms, prefixes=prefixes)})",
+            prepare=False,
+        )
+    ranked = _answers(rows, [len(group) for group in questions])
+    candidates = sorted(ranked, key=lambda post: -post[0])[:RANKED_CANDIDATES]  # newest
+    candidates.sort(key=lambda post: (*(not answer for answer in post[2:]), -post[1], -post[0]))
+    return len(candidates), [post[0] for post in candidates[offset : offset + limit]]
 
 
-async def _newest(conn: Connection, terms: list[QueryTerm], expression: str) -> list[int]:
-    """The newest RANKED_CANDIDATES posts that match: in one search row (every post but a
-    long one), or, with several terms, term by term across a long post's rows."""
-    extra = (await tuples(conn, "SELECT count(*) FROM post_search WHERE part > 0"))[0][0]
+async def _found_whole_often(conn: Connection, whole: str, extra: int) -> bool:
     rows = await tuples(
-        conn, f"{_NEWEST} LIMIT %s", (expression, RANKED_CANDIDATES + extra), prepare=False
-    )  # a long post's rows may each match: as many more rows as there are such rows
-    found = {row[0] for row in rows}
-    if len(terms) > 1 and extra:
-        found |= {row[0] for row in await tuples(conn, _across_parts(terms), prepare=False)}
-    return sorted(found, reverse=True)[:RANKED_CANDIDATES]
-
-
-def _every_term(
-    column: str, terms: list[QueryTerm], *, weight: str = "", prefixes: bool = True
-) -> str:
-    """Each term found in some row of the post (rows of one post are grouped)."""
-    found = [tsquery([term], weight, prefixes=prefixes) for term in terms]
-    return " AND ".join(f"bool_or(s.{column} @@ {_literal(q)})" for q in found if q) or "true"
-
-
-def _across_parts(terms: list[QueryTerm]) -> str:
-    return (
-        f"SELECT s.post_id FROM post_search s WHERE s.post_id IN ({_LONG}) GROUP BY s.post_id "
-        f"HAVING {_every_term('tsv', terms)}"
+        conn,
+        "SELECT count(DISTINCT post_id) FROM (SELECT post_id FROM post_search "
+        "WHERE tsv @@ %s::tsquery ORDER BY post_id DESC LIMIT %s) AS newest",
+        (whole, RANKED_CANDIDATES + extra),
+        prepare=False,
     )
+    return int(rows[0][0]) >= RANKED_CANDIDATES
 
 
-def _questions(terms: list[QueryTerm], *, prefixes: bool) -> list[str]:
-    """SQLite's rank questions (`rank_questions`), most important first, as SQL booleans
-    over a post's search rows."""
+def _answers(rows: list[tuple[Any, ...]], sizes: list[int]) -> list[tuple[Any, ...]]:
+    """(post id, date, an answer per question) per post, from its rows' answers per term:
+    a question is yes when each of its terms is yes in one of the post's rows."""
+    by_post: dict[int, tuple[int, list[bool]]] = {}
+    for post_id, date, *answers in rows:
+        _, known = by_post.setdefault(post_id, (date, [False] * len(answers)))
+        known[:] = [old or bool(new) for old, new in zip(known, answers, strict=True)]
+    posts = []
+    for post_id, (date, answers) in by_post.items():
+        found, start = [], 0
+        for size in sizes:
+            found.append(all(answers[start : start + size]))
+            start += size
+        if found[0]:  # the first group is the match itself: every term somewhere
+            posts.append((post_id, date, *found[1:]))
+    return posts
+
+
+def _questions(terms: list[QueryTerm], *, prefixes: bool) -> list[list[str]]:
+    """Per question, one SQL boolean per term: the match itself (every term, as searched),
+    then SQLite's rank questions (`rank_questions`), most important first — every word
+    whole (when prefixes are searched), all terms in the title, all in the tags, the terms
+    together as one phrase."""
     expression = tsquery(terms, prefixes=prefixes)
     whole = tsquery(terms, prefixes=False)
-    questions = [_every_term("tsv", terms, prefixes=False)] if whole != expression else []
+    questions = [_per_term("tsv", terms, prefixes=prefixes)]
+    if whole != expression:
+        questions.append(_per_term("tsv", terms, prefixes=False))
     for weight in "AB":  # all terms in the title, then in the tags (the first row's)
-        questions.append(_every_term("tt", terms, weight=weight, prefixes=prefixes))
+        questions.append(_per_term("tt", terms, weight=weight, prefixes=prefixes))
     if len(terms) > 1:
         tokens = tuple(token for term in terms for token in term.tokens)
         together = tsquery([QueryTerm(tokens, terms[-1].prefix)], prefixes=prefixes)
-        questions.append(f"bool_or(s.tsv @@ {_literal(together)})")
+        questions.append([f"tsv @@ {_literal(together)}"])
     return questions
+
+
+def _per_term(
+    column: str, terms: list[QueryTerm], *, weight: str = "", prefixes: bool = True
+) -> list[str]:
+    found = [tsquery([term], weight, prefixes=prefixes) for term in terms]
+    return [f"{column} @@ {_literal(query)}" for query in found if query] or ["true"]
+
+
+def _spread(terms: list[QueryTerm], *, prefixes: bool) -> str:
+    """Long posts with every term in some row of theirs."""
+    found = (tsquery([term], prefixes=prefixes) for term in terms)
+    each = " AND ".join(f"bool_or(tsv @@ {_literal(query)})" for query in found if query)
+    return (
+        f"SELECT post_id FROM post_search WHERE post_id IN ({_LONG}) GROUP BY post_id "
+        f"HAVING {each or 'true'}"
+    )
 
 
 def _literal(query: str | None) -> str:

@@ -265,7 +265,7 @@ class BatchWriter:
             date = int(post.date.timestamp())  # as stored, and as readers' queries compare it
             published_at = None
             if not post.draft and date <= self.now:
-                visible += search_rows(post_id, item.fts)
+                visible += search_rows(post_id, date, item.fts)
                 if kind == "new":
                     published_at = self.now
                     self.published.append((date, post_id))

@@ -70,6 +70,7 @@ CREATE INDEX post_aliases_by_post ON post_aliases (post_id);
 CREATE TABLE post_search (
     post_id bigint NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
     part    integer NOT NULL DEFAULT 0,
+    date    bigint NOT NULL,            -- the post's: ranking's last question, read here
     tt      tsvector NOT NULL,
     tsv     tsvector COMPRESSION lz4 NOT NULL,
     PRIMARY KEY (post_id, part)

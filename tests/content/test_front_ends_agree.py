@@ -10,6 +10,7 @@ every file of the shared corpora and the fixture sites.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,11 @@ def test_every_corpus_file_reads_alike(path: Path) -> None:
         text = data.decode("latin-1")  # the fixture sites' legacy encodings: bytes as text
     split = split_frontmatter(text)
     _agree(text if isinstance(split, str) else split[1])
+
+
+def test_the_digit_ranges_are_this_pythons_isdigit() -> None:
+    """markdown-it-py's digit check is `str.isdigit()`; the math scan's table must agree."""
+    from herald.content.pyromark_math import _DIGIT_RANGES
+
+    listed = {code for first, last in _DIGIT_RANGES for code in range(first, last + 1)}
+    assert listed == {code for code in range(sys.maxunicode + 1) if chr(code).isdigit()}

@@ -11,6 +11,7 @@ can use `find_snippet` on its stored text; none has to re-create FTS5's `snippet
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -70,8 +71,10 @@ def _unit_pattern(unit: str) -> str:
     return rf"(?<!{_LETTER}){regex.escape(unit)}"
 
 
+@functools.lru_cache(maxsize=256)
 def term_pattern(term: QueryTerm) -> regex.Pattern[str]:
-    """Where `term` stands in a text, as the index would match it."""
+    """Where `term` stands in a text, as the index would match it (kept for the next
+    search, as a reader pages through one)."""
     pattern = ""
     for index, unit in enumerate(term.units):
         if index:

@@ -44,15 +44,21 @@ async def _herald_once(root: Path, db_path: Path) -> dict[str, Any]:
     """One cold sync and the re-syncs after it, in this (fresh) process."""
     from bench.rss_probe import peak_rss_mb
     from bench.suite import empty_store
+    from herald.indexing.excerpts import render_pending_excerpts
     from herald.indexing.sync import sync
 
     results: dict[str, Any] = {}
     async with empty_store(db_path) as store:
         cold = await sync(store.index, root, excerpt_chars=350)
-        results["finished at"] = time.time()
         results["cold sync (s)"] = cold.seconds
         results["posts"] = len(cold.added)
         results["excerpts left to render"] = len(await store.index.cards_to_render())
+        # A Herald that defers excerpts stores them in a second pass; timed, so that
+        # "excerpts stored" means the same for any version this runs against.
+        started = time.perf_counter()
+        await render_pending_excerpts(store.index, excerpt_chars=350)
+        results["excerpts rendered after the sync (s)"] = time.perf_counter() - started
+        results["finished at"] = time.time()
         results["peak RSS, syncing process (MB)"] = peak_rss_mb()
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         results["peak RSS, largest worker (MB)"] = children.ru_maxrss / 1024
@@ -92,7 +98,7 @@ def _cpu(who: int) -> float:
 
 
 def herald_round(root: Path, db_path: Path) -> dict[str, Any]:
-    """A fresh process runs `_herald_once`; from its start to the end of its cold sync
+    """A fresh process runs `_herald_once`; from its start until every excerpt is stored
     (Python started, Herald imported, the store created) is counted too."""
     started = time.time()
     done = subprocess.run(
@@ -102,7 +108,7 @@ def herald_round(root: Path, db_path: Path) -> dict[str, Any]:
         text=True,
     )
     results: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    results["cold sync, whole process (s)"] = results.pop("finished at") - started
+    results["cold sync, excerpts stored, whole process (s)"] = results.pop("finished at") - started
     return results
 
 
@@ -156,7 +162,7 @@ def main() -> None:
         hugo_seconds: list[float] = []
         for round_number in range(args.rounds):
             herald.append(herald_round(root, base / "herald.db"))
-            whole = herald[-1]["cold sync, whole process (s)"]
+            whole = herald[-1]["cold sync, excerpts stored, whole process (s)"]
             line = f"round {round_number + 1}: herald {whole:.2f} s"
             if hugo and site:
                 hugo_seconds.append(hugo_round(hugo, site))
@@ -167,7 +173,7 @@ def main() -> None:
             print(f"- {key}: {_spread(values)}")
         if hugo_seconds:
             ratios = [
-                h["cold sync, whole process (s)"] / g
+                h["cold sync, excerpts stored, whole process (s)"] / g
                 for h, g in zip(herald, hugo_seconds, strict=True)
             ]
             print(f"- hugo build, highlighting off (s): {_spread(hugo_seconds)}")

@@ -18,6 +18,7 @@ Backends turn `query_terms` into their own query syntax (`herald.store.sqlite.se
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import dataclass
 
@@ -112,6 +113,19 @@ def query_terms(query: str) -> list[QueryTerm]:
     so no operator, quote or wildcard they type reaches a backend's query syntax."""
     terms = (_term(word) for word in query.split())
     return [term for term in terms if term is not None]
+
+
+def phrase_of(terms: list[QueryTerm]) -> QueryTerm | None:
+    """The terms as one phrase, as if typed without spaces where that changes nothing a
+    reader means: CJK words run together (`梯度 检查点` → `梯度检查点`, so its bigrams are
+    the contiguous word's), other words joined by a hyphen (`self attention`)."""
+    units = [unit for term in terms for unit in term.units]
+    if not units:
+        return None
+    text = units[0]
+    for before, unit in itertools.pairwise(units):
+        text += ("" if is_cjk(before) or is_cjk(unit) else "-") + unit
+    return _term(text)
 
 
 def is_cjk(unit: str) -> bool:

@@ -3,9 +3,11 @@
 A snippet is an exact slice of the text the index was built from (the post's searchable
 text, `herald.content.searchable`), so what a reader sees is what was matched, character
 for character; the renderers only escape it and emphasise its hits.  Hits are found the
-way the index matches (`herald.indexing.tokens`): a Latin word whole or, for a prefix
-term, as a word's beginning (the whole word is emphasised), CJK characters side by side,
-units of other scripts with anything but letters and digits between them.  Every backend
+way the index matches (`herald.indexing.tokens`), ignoring case: a Latin word whole or,
+for a prefix term, as a word's beginning (the whole word is emphasised), CJK characters
+side by side, units of other scripts with anything but letters and digits between them.
+(Accents are not ignored here: `cafe` finds `café` in the index, and the card then shows
+the post's excerpt.)  Every backend
 can use `find_snippet` on its stored text; none has to re-create FTS5's `snippet()`.
 """
 
@@ -87,7 +89,7 @@ def term_pattern(term: QueryTerm) -> regex.Pattern[str]:
             pattern += r"(?!\p{N})"
         else:
             pattern += f"{_LETTER}*" if term.prefix else f"(?!{_LETTER})"
-    return regex.compile(pattern, regex.IGNORECASE)
+    return regex.compile(pattern, regex.IGNORECASE | regex.FULLCASE)
 
 
 def _hits(text: str, terms: list[QueryTerm]) -> list[tuple[int, int, int]]:

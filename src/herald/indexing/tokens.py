@@ -19,7 +19,6 @@ Backends turn `query_terms` into their own query syntax (`herald.store.sqlite.se
 from __future__ import annotations
 
 import itertools
-import unicodedata
 from dataclasses import dataclass
 
 import regex
@@ -62,18 +61,6 @@ def index_text(text: str) -> str:
     return str(_DIGITS.sub(_spaced_digits, _CJK_RUN.sub(_spaced_run, text)))
 
 
-def fold(unit: str) -> str:
-    """A unit as the index compares it: case and diacritics folded (FTS5's
-    `unicode61 remove_diacritics 2`)."""
-    decomposed = unicodedata.normalize("NFKD", unit)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def units(text: str) -> list[tuple[str, int, int]]:
-    """The folded units of `text` with their spans, for finding hits in the stored text."""
-    return [(fold(match.group()), match.start(), match.end()) for match in _UNIT.finditer(text)]
-
-
 @dataclass(frozen=True, slots=True)
 class QueryTerm:
     """One word the reader typed: a phrase of tokens that must stand together."""
@@ -83,7 +70,7 @@ class QueryTerm:
     """The last token also matches as the beginning of a longer one: a Latin word (see
     `MIN_PREFIX_LETTERS`), or a lone CJK character (it matches the bigrams it starts)."""
     units: tuple[str, ...] = ()
-    """The folded units of the word, for finding where it stands in a text (`units`)."""
+    """The units of the word as typed, for finding where it stands in a text."""
 
 
 def _term(word: str) -> QueryTerm | None:
@@ -105,7 +92,7 @@ def _term(word: str) -> QueryTerm | None:
     else:
         letters = _LETTERS.fullmatch(other) is not None
         prefix = letters and len(other) >= MIN_PREFIX_LETTERS
-    return QueryTerm(tuple(tokens), prefix, tuple(unit for unit, _, _ in units(word)))
+    return QueryTerm(tuple(tokens), prefix, tuple(_UNIT.findall(word)))
 
 
 def query_terms(query: str) -> list[QueryTerm]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sqlite3
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -85,12 +87,60 @@ async def search_figures(
     return results
 
 
+PREFIX_SETTINGS = ("", "2 3", "3 4 5")
+PREFIXES = ("co", "com", "qua", "quan", "quant")
+
+
+def prefix_index_cost(db_path: Path) -> list[str]:
+    """The store's search index copied into fresh tables with each `prefix=` setting:
+    build time, index size, and a prefix's 500th-newest match, as `ranked_matches` asks."""
+    lines = []
+    for setting in PREFIX_SETTINGS:
+        scratch = db_path.with_name("prefix-cost.db")
+        scratch.unlink(missing_ok=True)
+        db = sqlite3.connect(scratch)
+        db.execute("ATTACH ? AS stored", (str(db_path),))
+        option = f", prefix = '{setting}'" if setting else ""
+        db.execute(
+            "CREATE VIRTUAL TABLE f USING fts5 (title, tags, body, "
+            f"tokenize = 'unicode61 remove_diacritics 2'{option})"
+        )
+        started = time.perf_counter()
+        db.execute("INSERT INTO f (rowid, title, tags, body) SELECT rowid, * FROM posts_fts")
+        db.commit()
+        built = time.perf_counter() - started
+        (size,) = db.execute("SELECT sum(length(block)) FROM f_data").fetchone()
+        figures = []
+        for prefix in PREFIXES:
+            samples = []
+            for _ in range(20):
+                started = time.perf_counter()
+                db.execute(
+                    "SELECT rowid FROM f WHERE f MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET 499",
+                    (f'"{prefix}"*',),
+                ).fetchall()
+                samples.append(time.perf_counter() - started)
+            figures.append(f"{prefix}* {statistics.median(samples) * 1000:.2f} ms")
+        db.close()
+        scratch.unlink()
+        label = f"'{setting}'" if setting else "none"
+        lines.append(
+            f"prefix={label}: {size / 1e6:.0f} MB, built in {built:.1f} s; " + ", ".join(figures)
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.search")
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument(
         "--keep", type=Path, help="build the corpus and store in this folder once, reuse after"
+    )
+    parser.add_argument(
+        "--prefix-cost",
+        action="store_true",
+        help="with --keep: what each FTS5 prefix-index setting costs and buys",
     )
     args = parser.parse_args()
     print(f"# search, {args.posts:,} posts — load average {os.getloadavg()[0]:.2f}")
@@ -99,6 +149,9 @@ def main() -> None:
     results = asyncio.run(search_figures(args.posts, args.calls, args.keep))
     for label, value in results.items():
         print(f"- {label}: {value:.1f}" if isinstance(value, float) else f"- {label}: {value}")
+    if args.prefix_cost and args.keep:
+        for line in prefix_index_cost(args.keep / "herald.db"):
+            print(f"- {line}", flush=True)
     print(f"(load average after: {os.getloadavg()[0]:.2f})")
 
 

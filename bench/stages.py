@@ -2,14 +2,14 @@
 
 The cold-sync target compares a two-core sync with a one-core "parse and render everything"
 reference.  This splits both into their steps, on the same posts, so it is visible which
-steps they share (reading the file and its frontmatter) and which only one of them pays
-(the sync: search text from the source, CJK bigrams, moving results between processes,
-SQLite; the reference: the Markdown parse, the excerpt, search text from the document and
-three renderers).  A large sync leaves the parse and the excerpt to the pass that renders
-excerpts after it (`herald.indexing.excerpts`); a small one does them in the worker, both
-timed.  It also times a whole cold sync in one process, the fairest single comparison: if
-one core needs longer for the sync than for the reference, two cores cannot bring the sync
-under half of it.
+steps they share (reading the file and its frontmatter, the Markdown parse, the excerpt)
+and which only one of them pays (the sync: search text from the source, CJK bigrams,
+moving results between processes, SQLite; the reference: search text from the document
+and three renderers).  A sync makes each card's excerpt from the same parse, in the
+worker, whatever its size.  Beside each step that has two implementations, the other one
+on the same posts: the markdown-it front end (`markdown_it_document`) against the one
+`parse_markdown` uses, libyaml against the plain-frontmatter reader, unicodeit against
+the one-pass LaTeX → Unicode.  It also times a whole cold sync in one process.
 
 Each step runs over every post, three rounds, the best round counted (this is a noisy
 shared machine); the cyclic collector is paused while a step runs, so steps are not
@@ -29,12 +29,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+import unicodeit
+import yaml
+
 from bench.corpus import write_corpus
 from bench.suite import empty_store, full_parse_one_core
-from herald.content.document import Document
+from herald.content.document import Document, Math
 from herald.content.loader import discover, read_post
-from herald.content.markdown import parse_markdown
+from herald.content.markdown import markdown_it_document, parse_markdown
+from herald.content.plain_yaml import plain_mapping
 from herald.content.post import Post
+from herald.content.prepass import prepared
 from herald.content.searchable import searchable_text
 from herald.indexing.prepare import prepare_batch
 from herald.indexing.sync import BATCH_SIZE, sync
@@ -46,6 +51,7 @@ from herald.render import (
     search_text,
     telegram_messages,
 )
+from herald.render.latex_unicode import replace as latex_to_unicode
 
 T = TypeVar("T")
 ROUNDS = 3
@@ -98,18 +104,37 @@ def _steps(root: Path, paths: list[Path]) -> dict[str, float]:
     posts = [post for path in paths if isinstance(post := read_post(root, path), Post)]
     documents: list[tuple[Post, Document]] = [(p, parse_markdown(p.body)) for p in posts]
     texts = [searchable_text(post.body) for post in posts]
+    headers = [_header(path) for path in paths]
+    sources = [prepared(post.body) for post in posts]
+    formulas = sorted({m.tex for _, doc in documents for m in _math(doc.blocks)})
     jobs: list[tuple[str, str | None]] = [(p.relative_to(root).as_posix(), None) for p in paths]
     batches = [jobs[i : i + BATCH_SIZE] for i in range(0, len(jobs), BATCH_SIZE)]
-    prepared = [prepare_batch(root, batch, 350, with_excerpts=False) for batch in batches]
+    prepared_batches = [prepare_batch(root, batch, 350) for batch in batches]
     per_batch = len(jobs) / len(batches)
+    per_formula = len(formulas) / max(1, len(posts))
     return {
         "read + frontmatter": per_post_ms(lambda path: read_post(root, path), paths),
-        "Markdown → document (reference; the excerpt pass)": per_post_ms(
+        "frontmatter: plain reader (used when it applies)": per_post_ms(plain_mapping, headers),
+        "frontmatter: libyaml + PyYAML constructor (alternative)": per_post_ms(
+            lambda header: yaml.load(header, Loader=yaml.CSafeLoader), headers
+        ),
+        "Markdown → document (parse_markdown: routing + pyromark)": per_post_ms(
             lambda post: parse_markdown(post.body), posts
         ),
-        "excerpt (reference; the excerpt pass)": per_post_ms(
+        "Markdown → document, markdown-it (alternative)": per_post_ms(
+            markdown_it_document, sources
+        ),
+        "excerpt from the document": per_post_ms(
             lambda pair: excerpt(pair[1], lang=pair[0].lang), documents
         ),
+        "LaTeX → Unicode, one pass, each distinct formula once (cold cache)": _formulas_ms(
+            latex_to_unicode, formulas
+        )
+        * per_formula,
+        "LaTeX → Unicode, unicodeit.replace (alternative)": _formulas_ms(
+            unicodeit.replace, formulas
+        )
+        * per_formula,
         "reference only: search text from the document": per_post_ms(
             lambda pair: search_text(pair[1]), documents
         ),
@@ -118,7 +143,7 @@ def _steps(root: Path, paths: list[Path]) -> dict[str, float]:
         ),
         "sync only: CJK bigrams for the index": per_post_ms(index_text, texts),
         "sync only: results between processes (pickle)": per_post_ms(
-            lambda batch: pickle.loads(pickle.dumps(batch)), prepared
+            lambda batch: pickle.loads(pickle.dumps(batch)), prepared_batches
         )
         / per_batch,
         "reference only: Telegram HTML": per_post_ms(
@@ -128,15 +153,36 @@ def _steps(root: Path, paths: list[Path]) -> dict[str, float]:
             lambda pair: discord_messages(pair[1]), documents
         ),
         "reference only: plain text": per_post_ms(lambda pair: plain_text(pair[1]), documents),
-        "sync worker, whole, excerpts deferred (a large sync)": per_post_ms(
-            lambda batch: prepare_batch(root, batch, 350, with_excerpts=False), batches
-        )
-        / per_batch,
-        "sync worker, whole, excerpts rendered (a small sync)": per_post_ms(
+        "sync worker, whole (excerpt made in the same pass)": per_post_ms(
             lambda batch: prepare_batch(root, batch, 350), batches
         )
         / per_batch,
     }
+
+
+def _header(path: Path) -> str:
+    text = path.read_text(encoding="utf-8").lstrip("\n")
+    return text.split("\n---", 1)[0].removeprefix("---").strip("\n")
+
+
+def _math(nodes: object) -> list[Math]:
+    """Every inline formula of a document (what an excerpt converts)."""
+    if isinstance(nodes, Math):
+        return [nodes]
+    if isinstance(nodes, tuple):
+        return [found for node in nodes for found in _math(node)]
+    slots: tuple[str, ...] = getattr(nodes, "__slots__", ())
+    return [found for name in slots for found in _math(getattr(nodes, name))]
+
+
+def _formulas_ms(convert: Callable[[str], object], formulas: list[str]) -> float:
+    """CPU a formula of `convert`, each formula once (no cache can help)."""
+    if not formulas:
+        return 0.0
+    started = time.process_time()
+    for tex in formulas:
+        convert(tex)
+    return (time.process_time() - started) / len(formulas) * 1000
 
 
 def _cpu(call: Callable[[], object]) -> float:

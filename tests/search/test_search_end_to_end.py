@@ -15,7 +15,7 @@ from tests.adapters.test_console_pager import Reader, synced_app
 from tests.conftest import WritePost
 
 ALICE = 1001
-UNSEARCHABLE = ["😀", "！？…", "🎉 -- ***"]
+UNSEARCHABLE = ["😀", "！？…", "🎉 <&> -- ***"]
 
 
 @pytest.fixture

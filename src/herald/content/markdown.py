@@ -50,7 +50,7 @@ from herald.content.markdown_routing import needs_markdown_it
 from herald.content.markdown_tokens import Node, token_tree
 from herald.content.math_blocks import html_part, math_block, promote_display_math
 from herald.content.prepass import prepared
-from herald.content.pyromark_document import pyromark_document
+from herald.content.pyromark_document import Declined, pyromark_document
 from herald.content.rawhtml import (
     CITATION,
     SILENT,
@@ -90,7 +90,10 @@ def parse_markdown(text: str) -> Document:
     """
     source = prepared(text)
     if not needs_markdown_it(source):
-        return pyromark_document(source)
+        try:
+            return pyromark_document(source)
+        except Declined:
+            pass
     return markdown_it_document(source)
 
 

@@ -22,6 +22,7 @@ to a parse, and errs towards markdown-it: a post sent there needlessly is only s
 - HTML comments holding `--` or `<!--`, or `<!-->`: the CommonMark versions disagree;
 - an empty list item (`-` alone): blank lines after it end the list in markdown-it, not
   in pulldown-cmark (the current spec);
+- an equation label after display math (`$$…$$ (1)`);
 - display math opened in a quote, or any math block followed at once by a line of text
   in a post with lists or quotes (lazy continuation lines end it differently);
 - `^[inline footnotes]`, which pulldown-cmark does not know (rare, and full of edge cases);
@@ -64,6 +65,7 @@ _MATH_THEN_TEXT: Final = re.compile(r"(?:\$\$|\\\])[ \t]*\n[ \t>]*\S")
 _CONTAINER_LINE: Final = re.compile(r"\n[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])")
 _UNICODE_BLANK_LINE: Final = re.compile(r"\n[^\S\n]*[^\S\x00-\x7f][^\S\n]*(?=\n|\Z)")
 _SINGLE_TILDES: Final = re.compile(r"(?<!~)~(?!~)[^\n]*?(?<!~)~(?!~)")
+_EQUATION_LABEL: Final = re.compile(r"\$\$[ \t]*\(")
 _NOTE_DEFINITION: Final = re.compile(r"\[\^[^\]\n]*\]:")
 
 
@@ -81,6 +83,8 @@ def needs_markdown_it(source: str) -> bool:
         return True
     if ">" in source and _QUOTED_DISPLAY_MATH.search(lines) is not None:
         return True
+    if "$$" in source and _EQUATION_LABEL.search(source) is not None:
+        return True  # `$$…$$ (1)`: an equation label, read by markdown-it's block rule
     if "$$" in source or "\\]" in source:
         math_then_text = _MATH_THEN_TEXT.search(source)
         if math_then_text is not None and _CONTAINER_LINE.search(lines) is not None:

@@ -14,6 +14,7 @@ the caller asks libyaml.  `tests/content/test_plain_yaml.py` holds it to `safe_l
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Final
 
 import yaml
@@ -92,5 +93,7 @@ def _plain(text: str, *, flow: bool) -> object:
     return SafeConstructor.yaml_constructors[tag](_CONSTRUCTOR, node)
 
 
+@lru_cache(maxsize=4096)
 def _tag(text: str) -> str:
+    """PyYAML's implicit tag for a plain scalar; keys and tags repeat from post to post."""
     return str(_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)))  # type: ignore[no-untyped-call]

@@ -85,8 +85,14 @@ from herald.content.rawhtml import (
 )
 
 
+class Declined(Exception):
+    """The post holds what this front end does not read as markdown-it does (math of
+    blanks only, which vanishes and leaves markdown-it's unstripped spaces around it):
+    the caller reads it with markdown-it."""
+
+
 def pyromark_document(source: str) -> Document:
-    """A prepared body (`herald.content.prepass`) as a Document; never raises.
+    """A prepared body (`herald.content.prepass`) as a Document; raises only `Declined`.
 
     Three paths, the first that applies: no math delimiter at all, one parse; math that
     pulldown-cmark's own `ENABLE_MATH` reads exactly as markdown-it would (checked span
@@ -97,16 +103,22 @@ def pyromark_document(source: str) -> Document:
         return _Converter([]).document(_sure(build_tree(PARSER.events(source), [])))
     expected = expected_math(source)
     if expected is not None:
+        if any(not tex.strip() for _, tex, _ in expected[0]):
+            raise Declined
         tree = build_tree(MATH_PARSER.events(source), [], expected[0])
         if tree is not None and tree.fences == expected[1]:
             return _Converter([]).document(tree)
     source, spans = find_math(source)
+    if any(not span.tex.strip() for span in spans):
+        raise Declined
     return _Converter(spans).document(_sure(build_tree(PARSER.events(source), spans)))
 
 
 def exact_document(source: str) -> Document:
     """`pyromark_document` always on its exact path: for tests of the fast one."""
     source, spans = find_math(source)
+    if any(not span.tex.strip() for span in spans):
+        raise Declined
     return _Converter(spans).document(_sure(build_tree(PARSER.events(source), spans)))
 
 

@@ -3,14 +3,17 @@
 A snippet is an exact slice of the text the index was built from (the post's searchable
 text, `herald.content.searchable`), so what a reader sees is what was matched, character
 for character; the renderers only escape it and emphasise its hits.  Hits are found the
-way the index matches (`herald.indexing.tokens`): a Latin word whole or, for a prefix
-term, as a word's beginning (the whole word is emphasised), CJK characters side by side,
-units of other scripts with anything but letters and digits between them.  Every backend
+way the index matches (`herald.indexing.tokens`), ignoring case: a Latin word whole or,
+for a prefix term, as a word's beginning (the whole word is emphasised), CJK characters
+side by side, units of other scripts with anything but letters and digits between them.
+(Accents are not ignored here: `cafe` finds `café` in the index, and the card then shows
+the post's excerpt.)  Every backend
 can use `find_snippet` on its stored text; none has to re-create FTS5's `snippet()`.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -70,8 +73,10 @@ def _unit_pattern(unit: str) -> str:
     return rf"(?<!{_LETTER}){regex.escape(unit)}"
 
 
+@functools.lru_cache(maxsize=256)
 def term_pattern(term: QueryTerm) -> regex.Pattern[str]:
-    """Where `term` stands in a text, as the index would match it."""
+    """Where `term` stands in a text, as the index would match it (kept for the next
+    search, as a reader pages through one)."""
     pattern = ""
     for index, unit in enumerate(term.units):
         if index:
@@ -84,7 +89,7 @@ def term_pattern(term: QueryTerm) -> regex.Pattern[str]:
             pattern += r"(?!\p{N})"
         else:
             pattern += f"{_LETTER}*" if term.prefix else f"(?!{_LETTER})"
-    return regex.compile(pattern, regex.IGNORECASE)
+    return regex.compile(pattern, regex.IGNORECASE | regex.FULLCASE)
 
 
 def _hits(text: str, terms: list[QueryTerm]) -> list[tuple[int, int, int]]:

@@ -1,11 +1,12 @@
-"""Render the card excerpts a large sync left for later, once its posts are served.
+"""Render the card excerpts a store is missing, once its posts are served.
 
-An excerpt needs the post's Markdown parsed, and parsing is most of what a sync would
-spend on a post: a sync of 1,000 files or more stores and indexes the posts without it
-(`herald.indexing.prepare`) and this renders their excerpts afterwards, on every core, in
-short write batches that leave the store free between them.  Until a post's excerpt is
-stored, the store renders it when a reader needs it (`herald.indexing.cards`), so no card
-is ever shown without its text; storing it only saves doing that again.
+A sync makes each card's excerpt in the same pass as the rest of the post
+(`herald.indexing.prepare`, one parse by the compiled front end), so after a sync nothing
+is missing.  Excerpts go missing when the excerpt length changes (`excerpt_chars`: every
+card is re-cut without reading a file) or in a store written by a Herald that deferred
+them; this renders those on every core, in short write batches that leave the store free
+between them.  Until a post's excerpt is stored, the store renders it when a reader needs
+it (`herald.indexing.cards`), so no card is ever shown without its text.
 """
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
 """Turn one file on disk into everything the store keeps about it, in a worker if need be.
 
 This is the CPU-heavy step of a sync (read, hash, parse the frontmatter, take the search
-text from the source, make CJK bigrams and, unless deferred, render the card's excerpt),
-so it is a pure module-level function that a process pool can run on every core.
+text from the source, make CJK bigrams and the card's excerpt), so it is a pure
+module-level function that a process pool can run on every core.
 
-The excerpt is the one part that needs the Markdown parsed, and parsing is most of a
-post's cost; a large sync defers it (`with_excerpt=False`) to `herald.indexing.excerpts`,
-which renders it once the posts are stored and searchable.
+The excerpt is the one part that needs the Markdown parsed.  A large sync used to defer
+it to a second pass (`herald.indexing.excerpts`); with the compiled front end
+(`herald.content.pyromark_document`) and the one-pass LaTeX → Unicode the parse costs
+less than a second pass over the store did, so every sync makes it here
+(`with_excerpt=False` is left for callers that only want the index).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ Backends turn `query_terms` into their own query syntax (`herald.store.sqlite.se
 
 from __future__ import annotations
 
-import unicodedata
+import itertools
 from dataclasses import dataclass
 
 import regex
@@ -61,18 +61,6 @@ def index_text(text: str) -> str:
     return str(_DIGITS.sub(_spaced_digits, _CJK_RUN.sub(_spaced_run, text)))
 
 
-def fold(unit: str) -> str:
-    """A unit as the index compares it: case and diacritics folded (FTS5's
-    `unicode61 remove_diacritics 2`)."""
-    decomposed = unicodedata.normalize("NFKD", unit)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def units(text: str) -> list[tuple[str, int, int]]:
-    """The folded units of `text` with their spans, for finding hits in the stored text."""
-    return [(fold(match.group()), match.start(), match.end()) for match in _UNIT.finditer(text)]
-
-
 @dataclass(frozen=True, slots=True)
 class QueryTerm:
     """One word the reader typed: a phrase of tokens that must stand together."""
@@ -82,7 +70,7 @@ class QueryTerm:
     """The last token also matches as the beginning of a longer one: a Latin word (see
     `MIN_PREFIX_LETTERS`), or a lone CJK character (it matches the bigrams it starts)."""
     units: tuple[str, ...] = ()
-    """The folded units of the word, for finding where it stands in a text (`units`)."""
+    """The units of the word as typed, for finding where it stands in a text."""
 
 
 def _term(word: str) -> QueryTerm | None:
@@ -104,7 +92,7 @@ def _term(word: str) -> QueryTerm | None:
     else:
         letters = _LETTERS.fullmatch(other) is not None
         prefix = letters and len(other) >= MIN_PREFIX_LETTERS
-    return QueryTerm(tuple(tokens), prefix, tuple(unit for unit, _, _ in units(word)))
+    return QueryTerm(tuple(tokens), prefix, tuple(_UNIT.findall(word)))
 
 
 def query_terms(query: str) -> list[QueryTerm]:
@@ -112,6 +100,19 @@ def query_terms(query: str) -> list[QueryTerm]:
     so no operator, quote or wildcard they type reaches a backend's query syntax."""
     terms = (_term(word) for word in query.split())
     return [term for term in terms if term is not None]
+
+
+def phrase_of(terms: list[QueryTerm]) -> QueryTerm | None:
+    """The terms as one phrase, as if typed without spaces where that changes nothing a
+    reader means: CJK words run together (`梯度 检查点` → `梯度检查点`, so its bigrams are
+    the contiguous word's), other words joined by a hyphen (`self attention`)."""
+    units = [unit for term in terms for unit in term.units]
+    if not units:
+        return None
+    text = units[0]
+    for before, unit in itertools.pairwise(units):
+        text += ("" if is_cjk(before) or is_cjk(unit) else "-") + unit
+    return _term(text)
 
 
 def is_cjk(unit: str) -> bool:

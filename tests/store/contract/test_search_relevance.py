@@ -34,6 +34,8 @@ POSTS = [
     ("title.md", "显存估算", "2025-01-10", ["推理"], "按参数量算一算。"),
     ("tagged.md", "训练杂记", "2025-01-11", ["显存"], "这里不谈别的。"),
     ("body.md", "杂记", "2025-01-12", ["推理"], "激活值会占显存。"),
+    ("together.md", "随笔一", "2025-01-13", ["杂"], "梯度累积很常见。"),
+    ("apart2.md", "随笔二", "2025-01-14", ["杂"], "累积了很多的梯度。"),
     ("older.md", "Checkpointing, old", "2024-01-01", ["训练"], "gradient checkpointing saves"),
     ("newer.md", "Checkpointing, new", "2024-06-01", ["训练"], "gradient checkpointing saves"),
 ]
@@ -57,6 +59,7 @@ RELEVANCE = {
     # a phrase beats the words apart; the phrase newest first (recency breaks the tie)
     "Self-Attention": ["Reading group", "多模态模型"],
     "self attention": ["Reading group", "多模态模型", "Notes"],
+    "梯度 累积": ["随笔一", "随笔二"],  # Chinese words typed apart: the contiguous one first
     # prefixes, whole words first; a title match first among prefix matches
     "flash": ["Kernels", "Memory chips", "FlashAttention notes"],
     "flashatt": ["FlashAttention notes"],

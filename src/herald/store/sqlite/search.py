@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from herald.indexing.tokens import QueryTerm, query_terms
+from herald.indexing.tokens import QueryTerm, phrase_of, query_terms
 
 RANKED_CANDIDATES = 500
 
@@ -53,10 +53,9 @@ def rank_questions(terms: list[QueryTerm], *, prefixes: bool) -> list[str]:
     whole = _expression(terms, prefixes=False)
     questions = [whole] if whole != expression else []
     questions += [f"{{title}} : ({expression})", f"{{tags}} : ({expression})"]
-    if len(terms) > 1:
-        tokens = tuple(token for term in terms for token in term.tokens)
-        last = terms[-1]
-        questions.append(_phrase(tokens, last.prefix and (prefixes or len(last.tokens[-1]) == 1)))
+    phrase = phrase_of(terms) if len(terms) > 1 else None
+    if phrase is not None:
+        questions.append(_expression([phrase], prefixes=prefixes))
     return questions
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from herald.indexing.tokens import QueryTerm, query_terms
+from herald.indexing.tokens import QueryTerm, phrase_of, query_terms
 from herald.store.postgres.database import Connection, tuples
 from herald.store.postgres.lexemes import tsquery
 
@@ -110,9 +110,9 @@ def _questions(terms: list[QueryTerm], *, prefixes: bool) -> list[list[str]]:
         questions.append(_per_term("tsv", terms, prefixes=False))
     for weight in "AB":  # all terms in the title, then in the tags (the first row's)
         questions.append(_per_term("tt", terms, weight=weight, prefixes=prefixes))
-    if len(terms) > 1:
-        tokens = tuple(token for term in terms for token in term.tokens)
-        together = tsquery([QueryTerm(tokens, terms[-1].prefix)], prefixes=prefixes)
+    phrase = phrase_of(terms) if len(terms) > 1 else None
+    together = tsquery([phrase], prefixes=prefixes) if phrase is not None else None
+    if together is not None:
         questions.append([f"tsv @@ {_literal(together)}"])
     return questions
 

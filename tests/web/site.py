@@ -12,6 +12,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
 from herald.app import App, open_app, web_server
 from herald.config import load_config
 from herald.content.links import link_key
@@ -139,6 +141,14 @@ class Reader:
     content: Path
 
 
+async def _warm(url: str) -> None:
+    """One article first, so Herald's parse workers are forked now: a worker forked after
+    Playwright's driver started would inherit its pipes, and the driver would never see
+    them close (the browser fixture would wait for it for ever)."""
+    async with httpx.AsyncClient(base_url=url) as client:
+        assert (await client.get("/p/attention")).status_code == 200
+
+
 @asynccontextmanager
 async def running_reader(root: Path, *, extra: str = "") -> AsyncIterator[Reader]:
     """The synced site behind the reader, on 127.0.0.1 and a port the system picks."""
@@ -160,6 +170,7 @@ async def running_reader(root: Path, *, extra: str = "") -> AsyncIterator[Reader
         stop = asyncio.Event()
         task = asyncio.create_task(server.serve(stop))
         try:
+            await _warm(url)
             yield Reader(url, app, content)
         finally:
             stop.set()

@@ -1,5 +1,5 @@
-"""`python -m bench.web [--posts 100000] [--calls 300] [--keep DIR]`: how long the web
-reader takes to answer `/p/<slug>` at 100k posts, measured on the server side.
+"""`python -m bench.web [--posts 100000] [--calls 300] [--keep DIR] [--site DIR]`: how
+long the web reader takes to answer `/p/<slug>` at 100k posts, measured on the server side.
 
 The corpus of `bench.corpus` (Chinese and English notes with code, math, tables) synced
 into a real SQLite file by Herald's own sync; then the reader's ASGI app is called in
@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 
 from bench.corpus import post_text
-from bench.timing import Percentiles, repeat
+from bench.timing import Percentiles, percentiles, repeat
 from herald.core.reader import ReaderService
 from herald.indexing.excerpts import render_pending_excerpts
 from herald.indexing.sync import sync
@@ -80,11 +80,41 @@ async def web_figures(
             results["first view: lookup, parse, render"] = await repeat(first_view, len(paths))
             results["again: from the page cache"] = await repeat(cached_view, len(paths))
             results["again with its ETag: 304"] = await repeat(revalidated, len(paths))
+            started = time.perf_counter()
+            await client.get("/")  # the first count of visible posts reads them from disk
+            results["feed page /, the first after start (ms)"] = (
+                time.perf_counter() - started
+            ) * 1000
             results["feed page /"] = await repeat(lambda _: client.get("/"), 50)
             results["search /search?q=显存"] = await repeat(
                 lambda _: client.get("/search?q=显存"), 50
             )
     return results
+
+
+async def site_figures(site: Path) -> dict[str, Percentiles | float]:
+    """Every post of `site` opened once, in a store of its own."""
+    with tempfile.TemporaryDirectory(prefix="herald-web-site-") as temporary:
+        async with await open_store(Path(temporary) / "h.db", excerpt_chars=350) as store:
+            await sync(store.index, site, excerpt_chars=350)
+            reader = ReaderService(store, timezone="UTC", content_dir=site)
+            app = web_app(reader, content_dir=site, default_language="en")
+            found = await store.posts.latest(now=int(time.time()), offset=0, limit=10_000)
+            paths = [f"/p/{summary.link_key}" for summary in found.items]
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://r") as client:
+                await client.get(paths[0])
+                samples = []
+                for path in paths:
+                    started = time.perf_counter()
+                    assert (await client.get(path)).status_code == 200
+                    samples.append(time.perf_counter() - started)
+                cached = await repeat(lambda call: client.get(paths[call]), len(paths))
+    return {
+        f"{site.name}: first view of each of {len(paths)} posts": percentiles(samples),
+        f"{site.name}: slowest first view (ms)": max(samples) * 1000,
+        f"{site.name}: again, from the page cache": cached,
+    }
 
 
 def main() -> None:
@@ -94,11 +124,14 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, help="build the corpus and store in this folder once, reuse after"
     )
+    parser.add_argument("--site", type=Path, help="also open every post of this folder once")
     args = parser.parse_args()
     print(f"# web reader, {args.posts:,} posts — load average {os.getloadavg()[0]:.2f}")
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
     results = asyncio.run(web_figures(args.posts, args.calls, args.keep))
+    if args.site:
+        results.update(asyncio.run(site_figures(args.site)))
     for label, value in results.items():
         print(f"- {label}: {value:.1f}" if isinstance(value, float) else f"- {label}: {value}")
     print(f"(load average after: {os.getloadavg()[0]:.2f})")

@@ -35,6 +35,7 @@ async def test_article_is_served_with_a_strict_policy(reader: Reader) -> None:
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["referrer-policy"] == "no-referrer"
     assert page.headers["cache-control"] == "no-cache"
+    assert page.headers["content-encoding"] == "gzip"  # compressed once, with the page
     assert "<h1>Attention, on a phone</h1>" in page.text
     assert '<a href="/t/transformers">#transformers</a>' in page.text
 

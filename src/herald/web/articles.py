@@ -1,14 +1,16 @@
 """Article pages, rendered once per revision and language and then served from memory.
 
 Highlighting a long code listing costs tens of milliseconds, so the finished page is kept
-(with its ETag and policy) under a key that changes whenever the post does; a request for
-an unchanged post is the store's lookup plus a dictionary hit, and a browser that already
-has it gets a 304.  Rendering runs in a thread, off the event loop the bots share.
+(with its ETag and policy, and compressed once: a long article is hundreds of kilobytes)
+under a key that changes whenever the post does; a request for an unchanged post is the
+store's lookup plus a dictionary hit, and a browser that already has it gets a 304.
+Rendering runs in a thread, off the event loop the bots share.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from herald.web.security import page_policy
 @dataclass(frozen=True, slots=True)
 class RenderedPage:
     body: bytes
+    gzipped: bytes
     etag: str
     policy: str
 
@@ -104,4 +107,7 @@ class ArticlePages:
             lang=summary.lang,
             body=body.html,
         )
-        return RenderedPage(markup.encode(), f'"{key[:32]}"', page_policy(body.style_hashes))
+        encoded = markup.encode()
+        return RenderedPage(
+            encoded, gzip.compress(encoded, 6), f'"{key[:32]}"', page_policy(body.style_hashes)
+        )

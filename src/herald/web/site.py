@@ -41,7 +41,7 @@ log = logging.getLogger("herald.web")
 
 LANGUAGE_COOKIE = "herald_lang"
 _HTML = "text/html; charset=utf-8"
-_REVALIDATE = {"Cache-Control": "no-cache", "Vary": "Accept-Language, Cookie"}
+_REVALIDATE = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding, Accept-Language, Cookie"}
 _IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 
 
@@ -76,12 +76,17 @@ def _html(
     etag: str | None = None,
     policy: str | None = None,
     status: int = 200,
+    gzipped: bytes | None = None,
 ) -> Response:
-    """A page, or 304 when the browser has this very version (`If-None-Match`)."""
+    """A page, or 304 when the browser has this very version (`If-None-Match`);
+    `gzipped`: the same body compressed already, sent to a browser that takes gzip."""
     etag = etag or '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {**_REVALIDATE, "ETag": etag, "Content-Security-Policy": policy or page_policy()}
     if status == 200 and etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
+    if gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(gzipped, status_code=status, media_type=_HTML, headers=headers)
     return Response(body, status_code=status, media_type=_HTML, headers=headers)
 
 
@@ -217,7 +222,13 @@ def web_app(
         if record is None:
             return not_found(request)
         rendered = await articles.page(record, shell(request))
-        return _html(request, rendered.body, etag=rendered.etag, policy=rendered.policy)
+        return _html(
+            request,
+            rendered.body,
+            etag=rendered.etag,
+            policy=rendered.policy,
+            gzipped=rendered.gzipped,
+        )
 
     async def static(request: Request) -> Response:
         asset = assets.files.get(str(request.path_params["name"]))

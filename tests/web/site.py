@@ -94,11 +94,12 @@ CHINESE_SLUG = "梯度下降笔记"
 POSTS = {
     "attention.md": MATH_POST,
     "chinese.md": f"---\ntitle: 梯度下降笔记\nslug: {CHINESE_SLUG}\ndate: 2025-03-01T09:00:00+08:00\ntags: [优化器]\n---\n\n随机梯度下降每一步只看一个小批量。\n",
+    "tags.md": "---\ntitle: Tags that need escaping\ndate: 2024-02-01T08:00:00+00:00\ntags: [C/C++, a b, 100%]\n---\n\nSee the tags.\n",
     "draft.md": "---\ntitle: Secret draft\ndraft: true\ndate: 2025-01-01\n---\n\nNot yet.\n",
     "future.md": "---\ntitle: From the future\ndate: 2099-01-01\n---\n\nNot yet either.\n",
     **{
         f"filler-{n:02d}.md": f"---\ntitle: Filler {n:02d}\ndate: 2024-01-{n:02d}T08:00:00+00:00\ntags: [filler]\n---\n\nPost number {n}.\n"
-        for n in range(1, 24)
+        for n in range(1, 23)
     },
 }
 CHINESE_KEY = link_key(CHINESE_SLUG)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bench.timing import Percentiles
 from bench.web import site_figures, web_figures
+
 from tests.web.site import write_site
 
 

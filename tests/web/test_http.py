@@ -105,7 +105,7 @@ async def test_drafts_future_and_missing_posts_are_not_found(reader: Reader, pat
 
 async def test_lists_leave_out_drafts_and_future_posts(reader: Reader) -> None:
     everything = "".join([(await get(reader, "/")).text, (await get(reader, "/?page=2")).text])
-    assert "Attention, on a phone" in everything and "Filler 23" in everything
+    assert "Attention, on a phone" in everything and "Filler 22" in everything
     assert "Secret draft" not in everything and "From the future" not in everything
     found = (await get(reader, "/search?q=draft")).text
     assert "Secret draft" not in found
@@ -184,3 +184,11 @@ async def test_language_follows_the_browser(reader: Reader) -> None:
     assert '<html lang="zh">' in chinese and "最新" in chinese
     english = (await get(reader, "/", **{"Accept-Language": "de-DE,en;q=0.8"})).text
     assert '<html lang="en">' in english and "Latest" in english
+
+
+async def test_tags_with_slashes_spaces_and_percent_signs(reader: Reader) -> None:
+    article = (await get(reader, "/p/tags")).text
+    for tag, path in (("C/C++", "/t/C%2FC%2B%2B"), ("a b", "/t/a%20b"), ("100%", "/t/100%25")):
+        assert f'<a href="{path}">#{tag}</a>' in article
+        listed = await get(reader, path)
+        assert listed.status_code == 200 and "Tags that need escaping" in listed.text, path

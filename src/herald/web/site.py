@@ -295,7 +295,7 @@ def web_app(
 
     routes = [
         Route("/", latest),
-        Route("/t/{tag}", tagged),
+        Route("/t/{tag:path}", tagged),
         Route("/search", search),
         Route("/p/{key}", article),
         Route("/static/{name}", static),

@@ -8,14 +8,17 @@ ones at 390 px are the README's (`docs/reader-light.png`, `docs/reader-dark.png`
 
 from __future__ import annotations
 
+import json
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+from herald.web.init_data import sign_init_data
 from tests.web.browser import PageFactory, Screenshot
-from tests.web.site import Reader
+from tests.web.site import BOT_TOKEN, Reader
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -144,3 +147,24 @@ async def test_the_policy_refuses_injected_script_and_style(
         assert await page.title() == "Attention, on a phone"
     assert any("script-src" in v for v in violations), violations
     assert any("style-src" in v for v in violations), violations
+
+
+async def test_a_mini_app_speaks_the_readers_language(
+    reader: Reader, new_page: PageFactory
+) -> None:
+    """Telegram's signed launch data, checked by the server, picks the page's language;
+    forged data is refused and the page stays as the browser asked."""
+    user = json.dumps({"id": 8, "first_name": "Wei", "language_code": "zh-hans"})
+    signed = sign_init_data({"user": user, "auth_date": str(int(time.time()))}, BOT_TOKEN)
+    for launch, expected in ((signed.replace("Wei", "Eve"), "en"), (signed, "zh")):
+        async with new_page(locale="en-US") as (page, log):
+            async with page.expect_response(lambda r: r.url.endswith("/tg/session")) as sent:
+                await page.goto(f"{reader.url}/#tgWebAppData={quote(launch)}")
+            answer = await sent.value
+            if expected == "zh":
+                await page.wait_for_function("document.documentElement.lang === 'zh'")
+                assert await page.locator("header.site nav > a").inner_text() == "最新"
+            else:
+                assert answer.status == 403
+                assert await page.evaluate("document.documentElement.lang") == "en"
+        assert log.page_errors == [] and log.csp_violations == [] and log.blocked == []

@@ -288,8 +288,16 @@ def web_app(
         stored = await reader.preferences.language(TELEGRAM.name, str(user.id))
         lang = parse_language(stored) or language_of(user.language_code, default_language)
         answer = JSONResponse({"lang": lang}, headers={"Cache-Control": "no-store"})
+        # Telegram Web frames the reader from another site: only a Secure SameSite=None
+        # cookie reaches the frame (behind the HTTPS proxy); plain HTTP keeps Lax.
+        secure = request.url.scheme == "https"
         answer.set_cookie(
-            LANGUAGE_COOKIE, lang, max_age=365 * 86_400, httponly=True, samesite="lax"
+            LANGUAGE_COOKIE,
+            lang,
+            max_age=365 * 86_400,
+            httponly=True,
+            secure=secure,
+            samesite="none" if secure else "lax",
         )
         return answer
 

@@ -22,7 +22,7 @@ from herald.content.document import Document
 from herald.content.parse_pool import article_document
 from herald.core.media import image_file
 from herald.core.records import PostRecord
-from herald.limits import WEB_CACHED_PAGES
+from herald.limits import WEB_CACHED_BYTES
 from herald.render import images
 from herald.render.web_html import web_body
 from herald.render.web_pages import Shell, article_page
@@ -35,6 +35,10 @@ class RenderedPage:
     gzipped: bytes
     etag: str
     policy: str
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped)
 
 
 def media_urls(document: Document, *, content_dir: Path, source_path: str) -> dict[str, str]:
@@ -69,10 +73,14 @@ def revision(record: PostRecord, shell: Shell) -> str:
 
 
 class ArticlePages:
-    def __init__(self, *, content_dir: Path | None, zone: ZoneInfo) -> None:
+    def __init__(
+        self, *, content_dir: Path | None, zone: ZoneInfo, max_bytes: int = WEB_CACHED_BYTES
+    ) -> None:
         self.content_dir = content_dir
         self.zone = zone
         self._pages: OrderedDict[str, RenderedPage] = OrderedDict()
+        self._bytes = 0
+        self.max_bytes = max_bytes
 
     async def page(self, record: PostRecord, shell: Shell) -> RenderedPage:
         key = revision(record, shell)
@@ -83,8 +91,10 @@ class ArticlePages:
         document = await article_document(record.body, record.path)
         rendered = await asyncio.to_thread(self.render, record, document, shell, key)
         self._pages[key] = rendered
-        while len(self._pages) > WEB_CACHED_PAGES:
-            self._pages.popitem(last=False)
+        self._bytes += rendered.size
+        while self._bytes > self.max_bytes and len(self._pages) > 1:
+            _key, dropped = self._pages.popitem(last=False)
+            self._bytes -= dropped.size
         return rendered
 
     def render(

@@ -20,48 +20,27 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from herald.adapters.telegram_adapter import PLATFORM as TELEGRAM
-from herald.core.i18n import Language, language_of, parse_language, t
+from herald.core.i18n import Language, t
 from herald.core.media import IMAGE_SUFFIXES
 from herald.core.ports import StoreError
 from herald.core.reader import ReaderService
 from herald.core.records import PostSummary, Slice
-from herald.limits import MAX_QUERY_CHARS, MAX_TAG_CHARS, WEB_INIT_DATA_CHARS, WEB_PAGE_SIZE
+from herald.limits import MAX_QUERY_CHARS, MAX_TAG_CHARS, WEB_PAGE_SIZE
 from herald.render.web_links import latest_path, search_path, tag_path
 from herald.render.web_pages import ListItem, Pages, Shell, list_page, not_found_page
 from herald.web.articles import ArticlePages
 from herald.web.assets import load_assets
-from herald.web.init_data import InitDataError, verify_init_data
+from herald.web.mini_app import reader_language, session_endpoint
 from herald.web.security import MEDIA_POLICY, SecurityHeaders, page_policy
 
 log = logging.getLogger("herald.web")
 
-LANGUAGE_COOKIE = "herald_lang"
 _HTML = "text/html; charset=utf-8"
 _REVALIDATE = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding, Accept-Language, Cookie"}
 _IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
-
-
-def reader_language(request: Request, default: Language) -> Language:
-    """The reader's language: a verified Mini App choice (the cookie), else the first
-    language of the browser's that Herald speaks, else `[bot] default_language`."""
-    chosen = parse_language(request.cookies.get(LANGUAGE_COOKIE))
-    if chosen is not None:
-        return chosen
-    ranked: list[tuple[float, str]] = []
-    for entry in request.headers.get("accept-language", "").split(",")[:16]:
-        code, _, quality = entry.strip().partition(";q=")
-        try:
-            ranked.append((float(quality) if quality else 1.0, code))
-        except ValueError:
-            continue
-    for _quality, code in sorted(ranked, key=lambda pair: -pair[0]):
-        if parse_language(code[:2]) is not None:
-            return language_of(code, default)
-    return default
 
 
 def _page_number(request: Request) -> int | None:
@@ -266,41 +245,6 @@ def web_app(
             return PlainTextResponse("store unavailable", status_code=503)
         return PlainTextResponse("ready")
 
-    async def telegram_session(request: Request) -> Response:
-        """A Mini App's launch data, verified, sets the reader's language (their
-        `/language` choice in the bot, else their Telegram language)."""
-        if telegram_token is None:
-            return PlainTextResponse("not found", status_code=404)
-        received = b""
-        async for chunk in request.stream():
-            received += chunk
-            if len(received) > WEB_INIT_DATA_CHARS:
-                return PlainTextResponse("too large", status_code=413)
-        try:
-            user = verify_init_data(
-                received.decode("utf-8", "replace"),
-                telegram_token.get_secret_value(),
-                now=reader.clock(),
-            )
-        except InitDataError as refused:
-            log.info("Mini App launch data refused: %s", refused)
-            return PlainTextResponse("forbidden", status_code=403)
-        stored = await reader.preferences.language(TELEGRAM.name, str(user.id))
-        lang = parse_language(stored) or language_of(user.language_code, default_language)
-        answer = JSONResponse({"lang": lang}, headers={"Cache-Control": "no-store"})
-        # Telegram Web frames the reader from another site: only a Secure SameSite=None
-        # cookie reaches the frame (behind the HTTPS proxy); plain HTTP keeps Lax.
-        secure = request.url.scheme == "https"
-        answer.set_cookie(
-            LANGUAGE_COOKIE,
-            lang,
-            max_age=365 * 86_400,
-            httponly=True,
-            secure=secure,
-            samesite="none" if secure else "lax",
-        )
-        return answer
-
     routes = [
         Route("/", latest),
         Route("/t/{tag:path}", tagged),
@@ -310,7 +254,11 @@ def web_app(
         Route("/media/{path:path}", media),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/tg/session", telegram_session, methods=["POST"]),
+        Route(
+            "/tg/session",
+            session_endpoint(reader, telegram_token, default_language),
+            methods=["POST"],
+        ),
     ]
     middleware = [Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=1024)]
     return Starlette(routes=routes, middleware=middleware)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import html5lib
 import httpx
 import pytest
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
 
+from herald.web import WebServer, web_app
 from tests.web.site import CHINESE_KEY, Reader
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -192,3 +198,30 @@ async def test_tags_with_slashes_spaces_and_percent_signs(reader: Reader) -> Non
         assert f'<a href="{path}">#{tag}</a>' in article
         listed = await get(reader, path)
         assert listed.status_code == 200 and "Tags that need escaping" in listed.text, path
+
+
+async def test_more_routes_share_the_app_and_its_headers(reader: Reader) -> None:
+    """Room for `/metrics` and the Telegram webhook: served beside the reader."""
+
+    async def metrics(_request: Request) -> Response:
+        return PlainTextResponse("herald_up 1\n")
+
+    app = web_app(
+        reader.app.reader,
+        content_dir=reader.content,
+        default_language="en",
+        more_routes=[Route("/metrics", metrics)],
+    )
+    server = WebServer(app, host="127.0.0.1", port=0)
+    url = server.bind()
+    stop = asyncio.Event()
+    serving = asyncio.create_task(server.serve(stop))
+    try:
+        async with httpx.AsyncClient(base_url=url) as client:
+            answer = await client.get("/metrics")
+            assert answer.text == "herald_up 1\n"
+            assert answer.headers["x-content-type-options"] == "nosniff"
+            assert (await client.get("/p/attention")).status_code == 200
+    finally:
+        stop.set()
+        await serving

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from herald.core.i18n import Language, t
 from herald.core.media import IMAGE_SUFFIXES
@@ -75,9 +76,11 @@ def web_app(
     content_dir: Path | None,
     default_language: Language,
     telegram_token: SecretStr | None = None,
+    more_routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
     """The reader as an ASGI app.  `telegram_token` verifies Mini App launch data (None:
-    no personalisation, `/tg/session` is not found)."""
+    no personalisation, `/tg/session` is not found); `more_routes` are served beside the
+    reader's, under the same headers (`/metrics`, the Telegram webhook)."""
     assets = load_assets()
     articles = ArticlePages(content_dir=content_dir, zone=reader.zone)
     posts = reader.posts
@@ -261,4 +264,4 @@ def web_app(
         ),
     ]
     middleware = [Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=1024)]
-    return Starlette(routes=routes, middleware=middleware)
+    return Starlette(routes=[*routes, *more_routes], middleware=middleware)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-import html5lib
+import html5lib  # type: ignore[import-untyped]  # no stubs; only the parser is used
 import httpx
 import pytest
 from starlette.requests import Request

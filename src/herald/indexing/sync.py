@@ -35,7 +35,7 @@ BULK_INDEXING_THRESHOLD = 1000
 """From this many files to parse, the store is asked for a bulk load (larger index merges,
 an empty SQLite store filled without its WAL).  Cards' excerpts are made in the same pass
 whatever the size (the compiled parser made a second pass cost more than it saved)."""
-INDEX_FORMAT = "source-2+tokens-2"
+INDEX_FORMAT = "source-3+tokens-2"
 """How the index text is made (`herald.content.searchable`); a store indexed another way is
 read again once, so every post is searched alike."""
 

@@ -22,15 +22,18 @@ from tests.push.test_dispatcher import MemoryMessenger
 from tests.push.virtual_time import VirtualClock
 
 
-async def scraped(metrics: Metrics, store: SqliteStore | None = None) -> dict[str, float]:
-    """Every sample of the exposition, keyed `name{label="value",…}`, as Prometheus parses it."""
-    text = (await metrics.exposition(store.outbox if store else None)).decode()
-    samples: dict[str, float] = {}
+def samples(text: str) -> dict[str, float]:
+    """Every sample of an exposition, keyed `name{label="value",…}`, as Prometheus parses it."""
+    found: dict[str, float] = {}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             labels = ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items()))
-            samples[f"{sample.name}{{{labels}}}"] = sample.value
-    return samples
+            found[f"{sample.name}{{{labels}}}"] = sample.value
+    return found
+
+
+async def scraped(metrics: Metrics, store: SqliteStore | None = None) -> dict[str, float]:
+    return samples((await metrics.exposition(store.outbox if store else None)).decode())
 
 
 async def test_pushes_are_counted_by_outcome_and_the_outbox_by_state(

@@ -10,22 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 from fakes.telegram_server import TOKEN, FakeTelegram
-from prometheus_client.parser import text_string_to_metric_families
 
 from herald.app import run_service
 from herald.config import load_config
 from tests.conftest import store_at
 from tests.push.faults import until
+from tests.test_metrics import samples
 from tests.web.test_service import config_file
-
-
-def samples(text: str) -> dict[str, float]:
-    found: dict[str, float] = {}
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            labels = ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items()))
-            found[f"{sample.name}{{{labels}}}"] = sample.value
-    return found
 
 
 async def test_a_push_and_a_sync_are_scraped(

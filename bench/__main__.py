@@ -1,4 +1,5 @@
-"""`python -m bench [--sizes 1000,10000,100000] [--calls 500] [--reading]`: print every figure."""
+"""`python -m bench [--sizes 1000,10000,100000] [--calls 500] [--reading] [--search]`: print
+every figure."""
 
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ def main() -> None:
         action="store_true",
         help="also reading under load: 200 readers paging through a broadcast (~6 minutes)",
     )
+    parser.add_argument(
+        "--search",
+        action="store_true",
+        help="also search latency per query kind at 100k posts (~4 minutes, bench.search)",
+    )
     args = parser.parse_args()
     print(f"# Herald benchmarks — {machine()} — {time.strftime('%Y-%m-%d %H:%M')}")
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
@@ -45,6 +51,14 @@ def main() -> None:
 
         print("\n## reading under load\n")
         for key, value in reading_under_load().items():
+            print(f"- {key}: {value}", flush=True)
+    if args.search:
+        import asyncio
+
+        from bench.search import search_figures
+
+        print("\n## search, 100,000 posts\n")
+        for key, value in asyncio.run(search_figures(100_000, args.calls)).items():
             print(f"- {key}: {value}", flush=True)
 
 

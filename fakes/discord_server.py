@@ -65,9 +65,32 @@ class Fault:
     retry_after: float = 1.0
 
 
+def channel_of(guild_id: int) -> int:
+    """Each guild's one text channel (`CHANNEL_ID` in `GUILD_ID`)."""
+    return guild_id + (CHANNEL_ID - GUILD_ID)
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard whose connection carries a guild's events, as Discord assigns them."""
+    return (guild_id >> 22) % shard_count
+
+
 class FakeDiscord:
-    def __init__(self, *, interaction_window: float = 3.0) -> None:
+    """`shards`: what `/gateway/bot` recommends; a client that identifies with another
+    count is refused (4010), as Discord refuses one.  `guild_ids`: the guilds the bot is
+    in; each connection is told only of those its shard owns, and gets only their events
+    (direct messages go to shard 0)."""
+
+    def __init__(
+        self,
+        *,
+        interaction_window: float = 3.0,
+        shards: int = 1,
+        guild_ids: tuple[int, ...] = (GUILD_ID,),
+    ) -> None:
         self.interaction_window = interaction_window
+        self.shards = shards
+        self.guild_ids = guild_ids
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self.channels: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
         self.interactions: dict[int, Interaction] = {}
@@ -79,6 +102,8 @@ class FakeDiscord:
         self._ids = itertools.count(int(time.time() * 1000) << 22)
         self._seq = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
+        self._shard: dict[web.WebSocketResponse, tuple[int, int]] = {}
+        """Each identified connection's (shard id, shard count)."""
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -94,7 +119,8 @@ class FakeDiscord:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.channels[CHANNEL_ID] = {}
+        for guild_id in self.guild_ids:
+            self.channels[channel_of(guild_id)] = {}
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -137,24 +163,47 @@ class FakeDiscord:
                 if data["d"]["token"] != TOKEN:
                     await socket.close(code=4004, message=b"Authentication failed.")
                     break
-                await self._ready(socket)
+                shard_id, shard_count = data["d"].get("shard", (0, 1))
+                if shard_count != self.shards or not 0 <= shard_id < shard_count:
+                    await socket.close(code=4010, message=b"Invalid shard.")
+                    break
+                self._shard[socket] = (shard_id, shard_count)
+                await self._ready(socket, sharded="shard" in data["d"])
             elif data["op"] == 1:
                 await socket.send_json({"op": 11})
         self._sockets.remove(socket)
+        self._shard.pop(socket, None)
         return socket
 
-    async def _ready(self, socket: web.WebSocketResponse) -> None:
-        ready = {
+    def _owns(self, socket: web.WebSocketResponse, guild_id: int | None) -> bool:
+        shard_id, shard_count = self._shard.get(socket, (0, 1))
+        return shard_id == (0 if guild_id is None else shard_of(guild_id, shard_count))
+
+    def shard_connections(self) -> list[tuple[int, int]]:
+        """(shard id, shard count) of every identified connection."""
+        return sorted(self._shard.values())
+
+    async def _ready(self, socket: web.WebSocketResponse, *, sharded: bool) -> None:
+        owned = [guild for guild in self.guild_ids if self._owns(socket, guild)]
+        ready: dict[str, Any] = {
             "v": 10,
             "user": BOT_USER,
-            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "guilds": [{"id": str(guild), "unavailable": True} for guild in owned],
             "session_id": f"session{self._id()}",
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(APP_ID), "flags": 0},
         }
+        if sharded:
+            ready["shard"] = list(self._shard[socket])
         await socket.send_json({"op": 0, "t": "READY", "s": next(self._seq), "d": ready})
+        for guild_id in owned:
+            await self._guild_create(socket, guild_id)
+        self.identified += 1
+        await self._notify()
+
+    async def _guild_create(self, socket: web.WebSocketResponse, guild_id: int) -> None:
         guild = {
-            "id": str(GUILD_ID),
+            "id": str(guild_id),
             "name": "Herald Test",
             "icon": None,
             "owner_id": str(USER_ID),
@@ -173,7 +222,7 @@ class FakeDiscord:
             "preferred_locale": "en-US",
             "roles": [
                 {
-                    "id": str(GUILD_ID),
+                    "id": str(guild_id),
                     "name": "@everyone",
                     "permissions": str(EVERYONE),
                     "position": 0,
@@ -186,12 +235,12 @@ class FakeDiscord:
             ],
             "channels": [
                 {
-                    "id": str(CHANNEL_ID),
+                    "id": str(channel_of(guild_id)),
                     "type": 0,
                     "name": "general",
                     "position": 0,
                     "permission_overwrites": [],
-                    "guild_id": str(GUILD_ID),
+                    "guild_id": str(guild_id),
                 }
             ],
             "members": [
@@ -206,12 +255,13 @@ class FakeDiscord:
             ],
         }
         await socket.send_json({"op": 0, "t": "GUILD_CREATE", "s": next(self._seq), "d": guild})
-        self.identified += 1
-        await self._notify()
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """An event, on the connection of the shard that owns its guild."""
+        guild = int(data["guild_id"]) if data.get("guild_id") else None
         for socket in list(self._sockets):
-            await socket.send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
+            if socket in self._shard and self._owns(socket, guild):
+                await socket.send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
 
     # -- acting as users -----------------------------------------------------------------
 
@@ -243,6 +293,7 @@ class FakeDiscord:
         user_id: int,
         message: dict[str, Any] | None = None,
         channel_id: int = CHANNEL_ID,
+        guild_id: int = GUILD_ID,
     ) -> Interaction:
         interaction_id = self._id()
         token = f"itoken{interaction_id}"
@@ -252,12 +303,12 @@ class FakeDiscord:
             "type": kind,
             "token": token,
             "version": 1,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild_id),
             "channel_id": str(channel_id),
             "channel": {
                 "id": str(channel_id),
                 "type": 0,
-                "guild_id": str(GUILD_ID),
+                "guild_id": str(guild_id),
                 "name": "general",
                 "position": 0,
                 "permission_overwrites": [],
@@ -267,7 +318,7 @@ class FakeDiscord:
             "locale": locale,
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "authorizing_integration_owners": {"0": str(guild_id)},
             "context": 0,
             "attachment_size_limit": 8 * 1024 * 1024,
         }
@@ -295,6 +346,7 @@ class FakeDiscord:
         locale: str = "en-US",
         permissions: int = EVERYONE,
         user_id: int = USER_ID,
+        guild_id: int = GUILD_ID,
     ) -> Interaction:
         command = self.command(name)
         types = {o["name"]: o["type"] for o in command.get("options", [])}
@@ -302,13 +354,19 @@ class FakeDiscord:
             "id": command["id"],
             "name": name,
             "type": 1,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild_id),
             "options": [
                 {"name": k, "type": types[k], "value": v} for k, v in (options or {}).items()
             ],
         }
         return await self._interact(
-            2, data, locale=locale, permissions=permissions, user_id=user_id
+            2,
+            data,
+            locale=locale,
+            permissions=permissions,
+            user_id=user_id,
+            channel_id=channel_of(guild_id),
+            guild_id=guild_id,
         )
 
     async def autocomplete(
@@ -452,7 +510,7 @@ class FakeDiscord:
         if path in ("/gateway", "/gateway/bot"):
             return {
                 "url": self.gateway_url,
-                "shards": 1,
+                "shards": self.shards,
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 1000,

@@ -115,8 +115,9 @@ def parse_html(source: str) -> str:
     return "".join(parser.text)
 
 
-def check_keyboard(markup: object) -> str | None:
-    """A Bot API error description for an invalid inline keyboard, else None."""
+def check_keyboard(markup: object, *, private: bool = False) -> str | None:
+    """A Bot API error description for an invalid inline keyboard, else None.  `private`:
+    it goes to a private chat, the only kind where `web_app` buttons are allowed."""
     if markup is None:
         return None
     if not isinstance(markup, dict) or not isinstance(markup.get("inline_keyboard"), list):
@@ -134,6 +135,7 @@ def check_keyboard(markup: object) -> str | None:
                     "switch_inline_query_current_chat",
                     "login_url",
                     "pay",
+                    "web_app",
                 )
                 if k in button
             ]
@@ -147,6 +149,11 @@ def check_keyboard(markup: object) -> str | None:
                 ("http://", "https://", "tg://")
             ):
                 return "Bad Request: BUTTON_URL_INVALID"
+            if "web_app" in button:
+                if not private:
+                    return "Bad Request: BUTTON_TYPE_INVALID"
+                if not str(button["web_app"].get("url", "")).startswith("https://"):
+                    return "Bad Request: BUTTON_URL_INVALID"
     return None
 
 

@@ -488,7 +488,7 @@ class FakeTelegram:
     @staticmethod
     def _markup(params: dict[str, Any]) -> dict[str, Any] | None:
         markup = params.get("reply_markup")
-        problem = check_keyboard(markup)
+        problem = check_keyboard(markup, private=str(params.get("chat_id", "")).isdigit())
         if problem:
             raise ApiError(400, problem)
         return markup  # type: ignore[no-any-return]

@@ -38,8 +38,9 @@ def test_the_sync_and_read_benchmarks_run_end_to_end() -> None:
 
 def test_the_stage_breakdown_runs_end_to_end() -> None:
     figures = stages(30)
-    assert figures["Markdown → document (reference; the excerpt pass)"] > 0
-    assert figures["sync worker, whole, excerpts deferred (a large sync)"] > 0
+    assert figures["Markdown → document (parse_markdown: routing + pyromark)"] > 0
+    assert figures["Markdown → document, markdown-it (alternative)"] > 0
+    assert figures["sync worker, whole (excerpt made in the same pass)"] > 0
     assert figures["cold sync in one process (CPU)"] > 0
     assert figures["reference: read, parse, every renderer (CPU)"] > 0
 

@@ -24,6 +24,7 @@ import signal
 import time
 from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from herald.adapters import Adapter, Services, platforms
 from herald.config import Config
@@ -32,6 +33,7 @@ from herald.core.reader import ReaderService
 from herald.core.records import SyncReport
 from herald.indexing.excerpts import render_pending_excerpts
 from herald.indexing.sync import ProgressCallback, sync
+from herald.metrics import Metrics
 from herald.push.dispatcher import Dispatcher
 from herald.push.messenger import Messenger
 from herald.push.scheduler import Scheduler
@@ -39,6 +41,9 @@ from herald.push.supervise import Backoff, StoreOutage, supervised
 from herald.push.waiting import first_of
 from herald.push.watcher import ContentWatcher
 from herald.store import open_store, sole_owner
+
+if TYPE_CHECKING:
+    from herald.web import WebServer
 
 log = logging.getLogger("herald")
 
@@ -52,6 +57,7 @@ class App:
     reader: ReaderService
     excerpts_due: asyncio.Event = field(default_factory=asyncio.Event)
     """Set by every sync: a large one leaves excerpts to render (`render_excerpts`)."""
+    metrics: Metrics = field(default_factory=Metrics)
 
     async def sync(
         self,
@@ -65,6 +71,7 @@ class App:
         (`SyncReport.held_back`) unless `allow_mass_removal`."""
         if not self.config.content.dir.is_dir():
             raise FileNotFoundError(f"content folder not found: {self.config.content.dir}")
+        started = time.perf_counter()
         report = await sync(
             self.store.index,
             self.config.content.dir,
@@ -78,13 +85,20 @@ class App:
         )
         for path, reason in report.failed.items():
             log.warning("skipped %s: %s", path, reason)
+        self.metrics.synced(report, time.perf_counter() - started)
         self.excerpts_due.set()
         return report
 
     def services(self) -> Services:
         """What adapters are given."""
         config = self.config
-        return Services(self.reader, config.content.dir, config.bot.default_language)
+        return Services(
+            self.reader,
+            config.content.dir,
+            config.bot.default_language,
+            config.web.base_url,
+            metrics=self.metrics,
+        )
 
     async def render_excerpts(
         self,
@@ -164,12 +178,21 @@ async def run_service(
                     len(report.failed),
                 )
             adapters = enabled_adapters(config, app.services())
+            web = web_server(app)
+            if web is not None:
+                log.info(
+                    "web reader listening on %s (public: %s)",
+                    web.bind(),
+                    config.web.base_url or "no [web] base_url",
+                )
             # The stack closes after the group: clients (the push bot) outlive every task.
             async with contextlib.AsyncExitStack() as stack, asyncio.TaskGroup() as group:
                 messengers = [await adapter.open(stack) for adapter in adapters]
                 for adapter in adapters:
                     group.create_task(adapter.run(stop))
                 group.create_task(run_push(app, messengers, stop, outage=outage, started=report))
+                if web is not None:
+                    group.create_task(web.serve(stop))
                 group.create_task(
                     supervised(
                         "excerpt pass",
@@ -179,6 +202,26 @@ async def run_service(
                     )
                 )
                 stack.enter_context(startup_heap_frozen())
+
+
+def web_server(app: App) -> WebServer | None:
+    """The web reader (issue 20), when `[web]` enables it; imported only then."""
+    web = app.config.web
+    if not web.enabled:
+        return None
+    from herald.web import WebServer, web_app
+    from herald.web.operations import metrics_routes
+
+    telegram = app.config.platforms.get("telegram")
+    host, port = web.address
+    asgi = web_app(
+        app.reader,
+        content_dir=app.config.content.dir,
+        default_language=app.config.bot.default_language,
+        telegram_token=telegram.token if telegram is not None else None,
+        more_routes=metrics_routes(app.metrics, app.store.outbox),
+    )
+    return WebServer(asgi, host=host, port=port)
 
 
 async def run_push(
@@ -205,6 +248,7 @@ async def run_push(
         backoff_base=config.push.retry_base_seconds,
         default_language=config.bot.default_language,
         outage=outage,
+        observer=app.metrics,
     )
     scheduler = Scheduler(
         app.store.index, on_published=lambda _ids: dispatcher.wake(), outage=outage

@@ -27,7 +27,7 @@ from pydantic import (
     field_validator,
 )
 
-from herald.adapters import PlatformSettings, platforms
+from herald.adapters import PlatformSettings, checked_url, platforms
 from herald.content.sites import SiteOptions
 from herald.core.i18n import DEFAULT_LANGUAGE, Language
 from herald.limits import (
@@ -36,6 +36,7 @@ from herald.limits import (
     MAX_PAGE_SIZE,
     MAX_REMOVAL_SHARE,
     PAGE_SIZE,
+    WEB_PORT,
 )
 
 CONFIG_ENV = "HERALD_CONFIG"
@@ -161,11 +162,35 @@ class PushConfig(_Section):
     """First backoff after a 5xx or timeout; doubles per attempt, capped at 10 minutes."""
 
 
+class WebConfig(_Section):
+    """The web reader (issue 20, `herald.web`): off unless `port` or `listen` is set."""
+
+    listen: str | None = None
+    """The address to bind (alone: port `WEB_PORT`); with only `port` set, 127.0.0.1."""
+    port: int | None = Field(None, ge=0, le=65535)
+    base_url: str | None = None
+    """The public URL readers open (behind a proxy); chat buttons link here when set."""
+
+    @field_validator("base_url")
+    @classmethod
+    def _public_url(cls, url: str | None) -> str | None:
+        return None if url is None else checked_url(url, ("https", "http")).rstrip("/")
+
+    @property
+    def enabled(self) -> bool:
+        return self.port is not None or self.listen is not None
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return self.listen or "127.0.0.1", WEB_PORT if self.port is None else self.port
+
+
 class Config(_Section):
     content: ContentConfig = ContentConfig()
     store: StoreConfig = StoreConfig()
     bot: BotConfig = BotConfig()
     push: PushConfig = PushConfig()
+    web: WebConfig = WebConfig()
     platforms: dict[str, PlatformSettings] = Field(default_factory=dict, exclude=True)
     """Each installed platform's section, validated by its own settings model."""
     source: Path | None = Field(None, exclude=True)

@@ -107,3 +107,24 @@ TELEGRAM_CHAT_BURST: Final = 4
 Bot FAQ allows short bursts ("eventually you'll begin receiving 429 errors")."""
 MAX_CHAT_BURST: Final = 20
 """`[telegram] max_burst_per_chat` at most: a group's whole minute."""
+
+# -- issue 17: search result snippets -----------------------------------------------------
+SEARCH_SNIPPET_CHARS: Final = 160
+"""A search result card shows this much of the post around its best hit (characters)."""
+SEARCH_SNIPPET_LEAD: Final = 40
+"""Of which this much comes before the hit, so it is read in its sentence."""
+SEARCH_SNIPPET_INLINE_CHARS: Final = 32 * 1024
+"""A page of results whose bodies are longer in all is cut into snippets in a thread, off
+the event loop (a 2 MB post takes ~140 ms)."""
+
+# -- issue 20: the web reader ----------------------------------------------------------------
+WEB_PORT: Final = 8080
+"""`[web] listen` without a `port` serves here."""
+WEB_PAGE_SIZE: Final = 20
+"""Posts a page of the web feed, tag and search lists."""
+WEB_CACHED_BYTES: Final = 64 * 1024 * 1024
+"""Rendered article pages kept in memory (each revision once, plain and compressed), so
+a page is a lookup; the least recently read go first past this."""
+WEB_INIT_DATA_MAX_AGE: Final = 86_400
+"""A Telegram Mini App's signed launch data is trusted for this many seconds."""
+WEB_INIT_DATA_CHARS: Final = 16_384

@@ -108,7 +108,7 @@ def test_the_reference_corpus_loses_no_visible_word() -> None:
         indexed = [w.casefold() for w in _WORD.findall(index_text(searchable_text(post.body)))]
         joined = {"".join(indexed[i : i + n]) for n in (2, 3, 4) for i in range(len(indexed))}
         markup = " ".join(_MARKUP.findall(post.body))
-        shown_markup = {w.casefold() for w in _WORD.findall(markup)}
+        shown_markup = words(markup)
         assert missing - shown_markup <= joined, post.path
 
 

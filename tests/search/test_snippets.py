@@ -9,6 +9,7 @@ from fakes.telegram_rules import parse_html, utf16_length
 from hypothesis import given
 from hypothesis import strategies as st
 
+from herald.content.searchable import searchable_text
 from herald.core.actions import Noop, ReadPost, ShowLatest
 from herald.core.search import Snippet, find_snippet
 from herald.core.views import Button, Card, FeedPage
@@ -142,3 +143,19 @@ def test_inline_results_carry_the_snippet() -> None:
     )
     assert "<b>LoRA微调</b>" in result.message.text and parse_html(result.message.text)
     assert result.description == TRICKY  # descriptions are plain text: shown as written
+
+
+def test_a_snippet_shows_code_as_written_and_prose_without_its_marks() -> None:
+    """The text snippets are cut from keeps every character a reader sees: `*`, `_`,
+    `[` and `#` inside code stay, Markdown's own marks (emphasis, headings, quote
+    markers, fences, backticks) go."""
+    body = (
+        "## 梯度检查点\n\n> 引用里的 **LoRA微调** 说明\n\n"
+        "```python\nx = a*b + c_d[0]  # gradient note\n```\n\n调用 `__init__` 和 `y[i]*2`。\n"
+    )
+    text = searchable_text(body)
+    assert "##" not in text and ">" not in text and "**" not in text and "`" not in text
+    snippet = snippet_of(text, "gradient")
+    assert "x = a*b + c_d[0] # gradient note" in snippet.text
+    assert "__init__" in snippet_of(text, "init").text
+    assert "y[i]*2" in text

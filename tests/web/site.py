@@ -12,6 +12,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
 from herald.app import App, open_app, web_server
 from herald.config import load_config
 from herald.content.links import link_key
@@ -92,11 +94,12 @@ CHINESE_SLUG = "梯度下降笔记"
 POSTS = {
     "attention.md": MATH_POST,
     "chinese.md": f"---\ntitle: 梯度下降笔记\nslug: {CHINESE_SLUG}\ndate: 2025-03-01T09:00:00+08:00\ntags: [优化器]\n---\n\n随机梯度下降每一步只看一个小批量。\n",
+    "tags.md": "---\ntitle: Tags that need escaping\ndate: 2024-02-01T08:00:00+00:00\ntags: [C/C++, a b, 100%]\n---\n\nSee the tags.\n",
     "draft.md": "---\ntitle: Secret draft\ndraft: true\ndate: 2025-01-01\n---\n\nNot yet.\n",
     "future.md": "---\ntitle: From the future\ndate: 2099-01-01\n---\n\nNot yet either.\n",
     **{
         f"filler-{n:02d}.md": f"---\ntitle: Filler {n:02d}\ndate: 2024-01-{n:02d}T08:00:00+00:00\ntags: [filler]\n---\n\nPost number {n}.\n"
-        for n in range(1, 24)
+        for n in range(1, 23)
     },
 }
 CHINESE_KEY = link_key(CHINESE_SLUG)
@@ -139,6 +142,14 @@ class Reader:
     content: Path
 
 
+async def _warm(url: str) -> None:
+    """One article first, so Herald's parse workers are forked now: a worker forked after
+    Playwright's driver started would inherit its pipes, and the driver would never see
+    them close (the browser fixture would wait for it for ever)."""
+    async with httpx.AsyncClient(base_url=url) as client:
+        assert (await client.get("/p/attention")).status_code == 200
+
+
 @asynccontextmanager
 async def running_reader(root: Path, *, extra: str = "") -> AsyncIterator[Reader]:
     """The synced site behind the reader, on 127.0.0.1 and a port the system picks."""
@@ -160,6 +171,7 @@ async def running_reader(root: Path, *, extra: str = "") -> AsyncIterator[Reader
         stop = asyncio.Event()
         task = asyncio.create_task(server.serve(stop))
         try:
+            await _warm(url)
             yield Reader(url, app, content)
         finally:
             stop.set()

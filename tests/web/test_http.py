@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import html5lib
+import asyncio
+
+import html5lib  # type: ignore[import-untyped]  # no stubs; only the parser is used
 import httpx
 import pytest
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
 
+from herald.web import WebServer, web_app
 from tests.web.site import CHINESE_KEY, Reader
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -35,6 +41,7 @@ async def test_article_is_served_with_a_strict_policy(reader: Reader) -> None:
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["referrer-policy"] == "no-referrer"
     assert page.headers["cache-control"] == "no-cache"
+    assert page.headers["content-encoding"] == "gzip"  # compressed once, with the page
     assert "<h1>Attention, on a phone</h1>" in page.text
     assert '<a href="/t/transformers">#transformers</a>' in page.text
 
@@ -104,7 +111,7 @@ async def test_drafts_future_and_missing_posts_are_not_found(reader: Reader, pat
 
 async def test_lists_leave_out_drafts_and_future_posts(reader: Reader) -> None:
     everything = "".join([(await get(reader, "/")).text, (await get(reader, "/?page=2")).text])
-    assert "Attention, on a phone" in everything and "Filler 23" in everything
+    assert "Attention, on a phone" in everything and "Filler 22" in everything
     assert "Secret draft" not in everything and "From the future" not in everything
     found = (await get(reader, "/search?q=draft")).text
     assert "Secret draft" not in found
@@ -183,3 +190,38 @@ async def test_language_follows_the_browser(reader: Reader) -> None:
     assert '<html lang="zh">' in chinese and "最新" in chinese
     english = (await get(reader, "/", **{"Accept-Language": "de-DE,en;q=0.8"})).text
     assert '<html lang="en">' in english and "Latest" in english
+
+
+async def test_tags_with_slashes_spaces_and_percent_signs(reader: Reader) -> None:
+    article = (await get(reader, "/p/tags")).text
+    for tag, path in (("C/C++", "/t/C%2FC%2B%2B"), ("a b", "/t/a%20b"), ("100%", "/t/100%25")):
+        assert f'<a href="{path}">#{tag}</a>' in article
+        listed = await get(reader, path)
+        assert listed.status_code == 200 and "Tags that need escaping" in listed.text, path
+
+
+async def test_more_routes_share_the_app_and_its_headers(reader: Reader) -> None:
+    """Room for `/metrics` and the Telegram webhook: served beside the reader."""
+
+    async def metrics(_request: Request) -> Response:
+        return PlainTextResponse("herald_up 1\n")
+
+    app = web_app(
+        reader.app.reader,
+        content_dir=reader.content,
+        default_language="en",
+        more_routes=[Route("/metrics", metrics)],
+    )
+    server = WebServer(app, host="127.0.0.1", port=0)
+    url = server.bind()
+    stop = asyncio.Event()
+    serving = asyncio.create_task(server.serve(stop))
+    try:
+        async with httpx.AsyncClient(base_url=url) as client:
+            answer = await client.get("/metrics")
+            assert answer.text == "herald_up 1\n"
+            assert answer.headers["x-content-type-options"] == "nosniff"
+            assert (await client.get("/p/attention")).status_code == 200
+    finally:
+        stop.set()
+        await serving

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -27,6 +27,10 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from herald.core.i18n import Language
 from herald.core.reader import ReaderService
 from herald.push.messenger import Messenger
+from herald.push.pacing import SendObserver
+
+if TYPE_CHECKING:
+    from herald.metrics import Metrics
 
 ENTRY_POINT_GROUP = "herald.adapters"
 
@@ -69,6 +73,14 @@ class Services:
     reader: ReaderService
     content_dir: Path
     default_language: Language
+    web_base_url: str | None = None
+    """The web reader's public URL (`[web] base_url`): "open in reader" buttons link there."""
+    metrics: Metrics | None = None
+    """The service's metrics (`herald.metrics`): each send budget reports to them."""
+
+    def send_observer(self, platform: str) -> SendObserver | None:
+        """What the platform's send budget (`herald.push.pacing.Pacer`) reports to."""
+        return None if self.metrics is None else self.metrics.meter(platform)
 
 
 class Adapter(Protocol):

@@ -53,7 +53,9 @@ from herald.content.document import (
 from herald.content.embeds import MEDIA, media_link
 from herald.content.markdown_common import PAIRED, code_language
 from herald.content.math_blocks import html_part, math_block
-from herald.content.pyromark_math import MathSpan, expected_math, find_math
+from herald.content.pyromark_expected import expected_math
+from herald.content.pyromark_math import MathSpan
+from herald.content.pyromark_placeholders import find_math
 from herald.content.pyromark_tree import (
     HARD,
     MATH_PARSER,

@@ -7,18 +7,19 @@ allow_digits=False`, `texmath` with `delimiters="brackets"`) reads math differen
 many small ways: `$ x $` is math, `$a$5` is not, `$$…$$` on its own lines is a block
 that may hold blank lines or lines that look like list items.
 
-Two entry points, used by `herald.content.pyromark_document.pyromark_document`:
+The rules, shared by two entry points that `herald.content.pyromark_document` uses:
 
-- `expected_math(source)`: the math markdown-it would find, judged without a parse
-  (fenced code, HTML blocks and indented code guessed from the lines).  The caller
-  parses with `ENABLE_MATH` and keeps pulldown-cmark's reading only if its math events
-  are exactly these spans; most posts end there, after one parse.
-- `find_math(source)`: exact.  A first parse (math off, with source ranges) says where
-  inline content is; math is found there with markdown-it's rules, and each span is
-  replaced by a placeholder that pulldown-cmark reads as plain text: `$`, one
-  private-use character (the span's number), any `|` the span held (so a line that was
-  not a table row does not become one), `$`.  The `$` on each side keep the delimiter's
-  effect on emphasis flanking (`$` is ASCII punctuation to both parsers).
+- `expected_math(source)` (`herald.content.pyromark_expected`): the math markdown-it
+  would find, judged without a parse (fenced code, HTML blocks and indented code guessed
+  from the lines).  The caller parses with `ENABLE_MATH` and keeps pulldown-cmark's
+  reading only if its math events are exactly these spans; most posts end there.
+- `find_math(source)` (`herald.content.pyromark_placeholders`): exact.  A first parse
+  (math off, with source ranges) says where inline content is; math is found there with
+  markdown-it's rules, and each span is replaced by a placeholder that pulldown-cmark
+  reads as plain text: `$`, one private-use character (the span's number), any `|` the
+  span held (so a line that was not a table row does not become one), `$`.  The `$` on
+  each side keep the delimiter's effect on emphasis flanking (`$` is ASCII punctuation
+  to both parsers).
 
 Rules reproduced (markdown-it-py 4.x, mdit-py-plugins 0.7, as Herald configures them):
 
@@ -45,8 +46,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
-import pyromark
-
 INLINE: Final = 0
 """`$…$` or `\\(…\\)` in running text."""
 DOUBLE: Final = 1
@@ -69,7 +68,7 @@ PLACEHOLDER: Final = re.compile("\\$([\U000f0000-\U000ffffd])\\|*\\$")
 _PRIVATE: Final = re.compile("[\U000f0000-\U000ffffd]")
 
 
-def _has_private(source: str) -> bool:
+def has_private(source: str) -> bool:
     """Whether the source already holds a placeholder character (then math is left alone).
 
     Only a string stored four bytes a character (CPython's PEP 393 layout: one with a
@@ -186,11 +185,11 @@ def _digit_class() -> str:
 
 
 _D: Final = _digit_class()
-_ATTRIBUTE: Final = (
+HTML_ATTRIBUTE: Final = (
     r"""(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)"""
 )
 _HTML_TAG: Final = (
-    r"<[A-Za-z][A-Za-z0-9\-]*" + _ATTRIBUTE + r"*\s*/?>|</[A-Za-z][A-Za-z0-9\-]*\s*>"
+    r"<[A-Za-z][A-Za-z0-9\-]*" + HTML_ATTRIBUTE + r"*\s*/?>|</[A-Za-z][A-Za-z0-9\-]*\s*>"
     r"|<!---?>|<!--(?:[^-]|-[^-]|--[^>])*-->|<[?][\s\S]*?[?]>|<![A-Za-z][^>]*>"
     r"|<!\[CDATA\[[\s\S]*?\]\]>"
 )
@@ -216,8 +215,8 @@ autolink, HTML tag.  Everything else is text, scanned past one character at a ti
 _BRACKET_EQNO: Final = re.compile(r"\\\[(((?!\\\]|\\\[)[\s\S])+?)\\\]\s*?\(([^)$\r\n]+?)\)")
 _BRACKET_BLOCK: Final = re.compile(r"\\\[([\s\S]+?)\\\]")
 _DOLLAR_EQNO_REV: Final = re.compile(r"^\s*\)([^)$\r\n]+?)\(\s*\${2}")
-_QUOTE_MARKER: Final = re.compile(r" {0,3}> ?")
-_LINE_PREFIX: Final = re.compile(r"(?:[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+)*[ \t>]*")
+QUOTE_MARKER: Final = re.compile(r" {0,3}> ?")
+LINE_PREFIX: Final = re.compile(r"(?:[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+)*[ \t>]*")
 
 Found = tuple[int, int, int, str]
 """A span found: start, end, kind, content (offsets into the source text)."""
@@ -226,7 +225,7 @@ Found = tuple[int, int, int, str]
 # -- the inline scan -------------------------------------------------------------------------
 
 
-def _inline_spans(
+def inline_spans(
     text: str, start: int, end: int, skips: list[tuple[int, int]], found: list[Found]
 ) -> None:
     """markdown-it's inline math over the inline source `text[start:end]`, left to right.
@@ -289,7 +288,7 @@ def _lines(text: str, start: int, limit: int, depth: int) -> Iterator[tuple[int,
         begin = position
         if not first:
             for _ in range(depth):
-                marker = _QUOTE_MARKER.match(text, begin, end)
+                marker = QUOTE_MARKER.match(text, begin, end)
                 if marker is None:
                     break
                 begin = marker.end()
@@ -303,7 +302,7 @@ def _lines(text: str, start: int, limit: int, depth: int) -> Iterator[tuple[int,
         position = newline + 1
 
 
-def _dollar_block(text: str, start: int, limit: int, depth: int) -> tuple[int, str] | None:
+def dollar_block(text: str, start: int, limit: int, depth: int) -> tuple[int, str] | None:
     """dollarmath's `math_block` rule (labels and blank lines allowed) at `start`:
     (end of its last line, content), or None."""
     lines: list[tuple[int, int, int]] = []
@@ -349,22 +348,22 @@ def _bracket_block(text: str, start: int, limit: int) -> tuple[int, str] | None:
     return None
 
 
-def _math_block(text: str, start: int, limit: int, depth: int) -> tuple[int, str] | None:
+def math_block_at(text: str, start: int, limit: int, depth: int) -> tuple[int, str] | None:
     if text.startswith("$$", start):
-        return _dollar_block(text, start, limit, depth)
+        return dollar_block(text, start, limit, depth)
     if text.startswith("\\[", start):
         return _bracket_block(text, start, limit)
     return None
 
 
-def _next_line(text: str, position: int, depth: int) -> int:
+def next_line(text: str, position: int, depth: int) -> int:
     """The first content character of the line after `position` (past quote markers)."""
     newline = text.find("\n", position)
     if newline == -1:
         return len(text)
     position = newline + 1
     for _ in range(depth):
-        marker = _QUOTE_MARKER.match(text, position)
+        marker = QUOTE_MARKER.match(text, position)
         if marker is None:
             break
         position = marker.end()
@@ -373,7 +372,7 @@ def _next_line(text: str, position: int, depth: int) -> int:
     return position
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     """`text[start:end]` less whitespace as `str.strip()` sees it (pulldown-cmark trims
     ASCII only; markdown-it-py also an NBSP or U+3000, which moves `src[-1]`)."""
     while end > start and text[end - 1].isspace():
@@ -384,406 +383,3 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # -- exact: regions from a first parse ---------------------------------------------------------
-
-_OPTIONS: Final = (
-    pyromark.Options.ENABLE_TABLES
-    | pyromark.Options.ENABLE_FOOTNOTES
-    | pyromark.Options.ENABLE_STRIKETHROUGH
-)
-_SCOUT: Final = pyromark.Markdown(options=_OPTIONS)
-_BLOCK_TAGS: Final = frozenset(
-    "Paragraph Heading BlockQuote CodeBlock List Item FootnoteDefinition Table TableHead "
-    "TableRow TableCell HtmlBlock DefinitionList DefinitionListTitle "
-    "DefinitionListDefinition MetadataBlock".split()
-)
-_STARTS_BLOCK: Final = frozenset({"Paragraph", "Heading", "Item"})
-"""Where the first inline content is also the first line of a markdown-it block."""
-
-
-@dataclass(slots=True)
-class _Region:
-    """A run of inline content in the source: one markdown-it inline source."""
-
-    start: int
-    end: int
-    block_start: bool
-    """Its first line starts a block, so `$$`/`\\[` there may open a math block."""
-    depth: int
-    """Blockquotes around it."""
-    limit: int
-    """Where the enclosing blockquote (or the document) ends: a math block stops there."""
-    skips: list[tuple[int, int]]
-    """Inline link destinations and titles inside it, where math is never looked for."""
-    cell: bool
-    """A table cell's content: markdown-it reads `\\|` there as `|`, math included."""
-
-
-def find_math(source: str) -> tuple[str, list[MathSpan]]:
-    """The source with every math span replaced by a placeholder, and the spans.
-
-    Returns the source unchanged (and no spans) when it has no math delimiter at all,
-    or when it already holds placeholder characters.
-    """
-    if "$" not in source and "\\(" not in source and "\\[" not in source:
-        return source, []
-    if _has_private(source):
-        return source, []
-    found: list[Found] = []
-    consumed = 0
-    for region in _regions(source):
-        if region.end <= consumed:
-            continue
-        start = max(region.start, consumed)
-        block_start = region.block_start and start == region.start
-        while start < region.end:
-            if block_start:
-                block = _math_block(source, start, region.limit, region.depth)
-                if block is not None:
-                    end, tex = block
-                    found.append((start, end, BLOCK, tex))
-                    consumed = end
-                    start = _next_line(source, end, region.depth)
-                    continue  # the next line starts a new block
-            first = len(found)
-            begin, end = _trimmed(source, start, region.end)
-            _inline_spans(source, begin, end, region.skips, found)
-            if region.cell or region.depth:
-                for index in range(first, len(found)):
-                    a, b, kind, tex = found[index]
-                    if region.cell:
-                        tex = tex.replace("\\|", "|")
-                    if region.depth and "\n" in tex:  # markdown-it's source has no `>`s
-                        tex = _strip_quote_markers(tex, region.depth)
-                    found[index] = (a, b, kind, tex)
-            break
-    if not found or len(found) > PLACEHOLDER_LIMIT:
-        return source, []
-    spans: list[MathSpan] = []
-    pieces: list[str] = []
-    position = 0
-    quoted = {start for start, _, kind, _ in found if kind == BLOCK and _in_quote(source, start)}
-    for index, (start, end, kind, tex) in enumerate(found):
-        pieces.append(source[position:start])
-        written = source[start:end]
-        mark = chr(PLACEHOLDER_BASE + index)
-        if kind == BLOCK:
-            # Outside a blockquote a blank line ends the block, as markdown-it ends it.
-            pieces.append(f"${mark}$" if start in quoted else f"${mark}$\n")
-        else:
-            pipes = written.count("|") - written.count("\\|")
-            pieces.append(f"${mark}{'|' * pipes}$")
-        spans.append(MathSpan(tex, kind, written))
-        position = end
-    pieces.append(source[position:])
-    return "".join(pieces), spans
-
-
-def _in_quote(source: str, position: int) -> bool:
-    line_start = source.rfind("\n", 0, position) + 1
-    return ">" in source[line_start:position]
-
-
-def _strip_quote_markers(tex: str, depth: int) -> str:
-    lines = tex.split("\n")
-    for index in range(1, len(lines)):
-        line = lines[index]
-        for _ in range(depth):
-            marker = _QUOTE_MARKER.match(line)
-            if marker is None:
-                break
-            line = line[marker.end() :]
-        lines[index] = line
-    return "\n".join(lines)
-
-
-def _regions(source: str) -> list[_Region]:
-    """The inline content runs of a pulldown-cmark parse (math off), in source order."""
-    data = source.encode()
-    regions: list[_Region] = []
-    current: _Region | None = None
-    quotes: list[int] = []  # end offsets of the open blockquotes
-    links: list[list[int]] = []  # per open link: [label end so far, 1 if inline else 0]
-    in_code = 0
-    in_cell = False
-    block_start = False
-
-    def extend(start: int, end: int) -> None:
-        nonlocal current, block_start
-        if current is None:
-            if start and data[start - 1] == 0x5C:  # an escaped first character: `\\(`
-                start -= 1
-            limit = quotes[-1] if quotes else len(data)
-            current = _Region(start, end, block_start, len(quotes), limit, [], in_cell)
-            regions.append(current)
-            block_start = False
-        elif end > current.end:
-            current.end = end
-        if links and end > links[-1][0]:
-            links[-1][0] = end
-
-    for event, span in _SCOUT.events_with_range(source):
-        if event.__class__ is str:  # SoftBreak, HardBreak, Rule
-            if event == "Rule":
-                current, block_start = None, False
-            else:
-                extend(span["start"], span["end"])
-            continue
-        for key in event:  # type: ignore[attr-defined]
-            value = event[key]  # type: ignore[index,literal-required]
-        if key == "Start" or key == "End":
-            tag = value if value.__class__ is str else next(iter(value))
-            if tag in _BLOCK_TAGS:
-                current = None
-                opening = key == "Start"
-                if tag == "BlockQuote":
-                    if opening:
-                        quotes.append(span["end"])
-                    else:
-                        quotes.pop()
-                elif tag == "CodeBlock":
-                    in_code += 1 if opening else -1
-                elif tag == "TableCell":
-                    in_cell = opening
-                block_start = opening and tag in _STARTS_BLOCK
-                continue
-            if tag == "Link" or tag == "Image":
-                if key == "Start":
-                    extend(span["start"], span["end"])
-                    inline = value[tag]["link_type"] == "Inline"  # type: ignore[index]
-                    links.append([span["start"] + (2 if tag == "Image" else 1), int(inline)])
-                else:
-                    label_end, inline = links.pop()
-                    if inline and current is not None:
-                        current.skips.append((label_end, span["end"]))
-                    if links and span["end"] > links[-1][0]:
-                        links[-1][0] = span["end"]
-                continue
-        elif key == "Html" or (in_code and key == "Text"):
-            continue
-        extend(span["start"], span["end"])
-    if not source.isascii():
-        _to_characters(data, regions)
-    return regions
-
-
-def _to_characters(data: bytes, regions: list[_Region]) -> None:
-    """Turn the regions' UTF-8 byte offsets into character offsets, in one pass."""
-    offsets = sorted(
-        {
-            offset
-            for region in regions
-            for offset in (
-                region.start,
-                region.end,
-                region.limit,
-                *(bound for skip in region.skips for bound in skip),
-            )
-        }
-    )
-    characters: dict[int, int] = {}
-    previous = count = 0
-    for offset in offsets:
-        count += len(data[previous:offset].decode(errors="replace"))
-        characters[offset] = count
-        previous = offset
-    for region in regions:
-        region.start, region.end = characters[region.start], characters[region.end]
-        region.limit = characters[region.limit]
-        region.skips = [(characters[a], characters[b]) for a, b in region.skips]
-
-
-# -- guessed: regions from the lines -----------------------------------------------------------
-
-_BLANK: Final = re.compile(r"\n[ \t]*(?=\n)")
-_NESTING: Final = re.compile(r"(?m)^[ \t>]*(?:[-*+]|\d{1,9}[.)]|\[\^)[ \t]")
-_HTML_ENDS: Final = (
-    (
-        re.compile(r"<(?:script|pre|style|textarea)(?:[ \t>]|$)", re.I | re.M),
-        r"</(?:script|pre|style|textarea)>",
-    ),
-    (re.compile(r"<!--"), r"-->"),
-    (re.compile(r"<\?"), r"\?>"),
-    (re.compile(r"<![A-Za-z]"), r">"),
-    (re.compile(r"<!\[CDATA\["), r"\]\]>"),
-)
-_HTML_BLOCK_6: Final = re.compile(
-    r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|"
-    r"dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|"
-    r"frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|"
-    r"noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|"
-    r"thead|title|tr|track|ul)(?:[ \t/>]|$)",
-    re.I | re.M,
-)
-_HTML_BLOCK_7: Final = re.compile(
-    r"(?:<[A-Za-z][A-Za-z0-9\-]*" + _ATTRIBUTE + r"*\s*/?>|</[A-Za-z][A-Za-z0-9\-]*\s*>)[ \t]*$",
-    re.M,
-)
-
-
-def expected_math(source: str) -> tuple[list[tuple[int, str, int]], int] | None:
-    """The math markdown-it would find, judged without a parse: (kind, content, maybe
-    block) per span in order, and the number of fenced code blocks assumed; None when
-    the source needs the exact path (bracket math, math-like text where a list item may
-    continue, placeholder characters).
-
-    Inline content is guessed: everything outside fenced code, a paragraph ending at a
-    blank line; a paragraph that holds math is looked at more closely where it starts
-    (`$$` may open a block there, the `src[-1]` quirk, raw HTML, indented code).  The
-    caller checks the guess against pulldown-cmark's own math events (`ENABLE_MATH`)
-    and fenced code blocks, and takes the exact path on any disagreement, so a wrong
-    guess costs time, not fidelity.
-    """
-    if "\\(" in source or "\\[" in source or _has_private(source):
-        return None
-    holes = _fences(source) if "```" in source or "~~~" in source else []
-    found: list[Found] = []
-    position = 0
-    for hole_start, hole_end in [*holes, (len(source), len(source))]:
-        if position < hole_start and source.find("$", position, hole_start) != -1:
-            spans: list[Found] = []
-            _inline_spans(source, position, hole_start, [], spans)
-            # `$$` opening a paragraph may be a block even where no inline math is seen
-            # (`$$`, a blank line, `$$`): mark such places for `_settle` to look at.
-            opening = _block_openings(source, position, hole_start)
-            if opening:
-                spans = sorted([*spans, *((at, at, _LOOK, "") for at in opening)])
-            if spans and not _settle(source, position, hole_start, spans, found):
-                return None
-        position = hole_end
-    out = []
-    for start, end, kind, tex in found:
-        maybe = _maybe_block(source, start, end, tex) if kind == DOUBLE else MAYBE_NOT
-        out.append((kind, tex, maybe))
-    return out, len(holes)
-
-
-_LOOK: Final = -1
-"""Not a span: a place `_settle` must look at (a paragraph may open with a block)."""
-
-
-def _block_openings(source: str, start: int, stop: int) -> list[int]:
-    """Where `$$` opens a paragraph in `source[start:stop]` (at its start, or after a
-    blank line), found with `str.find`."""
-    found = []
-    at = source.find("$$", start, stop)
-    while at != -1:
-        line_start = source.rfind("\n", start, at) + 1 or start
-        if not source[line_start:at].strip(" \t"):
-            if line_start == start:
-                found.append(at)
-            else:
-                previous = source.rfind("\n", start, line_start - 1) + 1 or start
-                if not source[previous : line_start - 1].strip(" \t"):
-                    found.append(at)
-        end = source.find("\n", at, stop)
-        at = -1 if end == -1 else source.find("$$", end, stop)
-    return found
-
-
-def _settle(source: str, segment: int, stop: int, spans: list[Found], found: list[Found]) -> bool:
-    """Check the paragraphs that hold `spans` (from one scan of `source[segment:stop]`)
-    where they start, appending the spans markdown-it would see to `found`."""
-    consumed = segment  # past a math block, an HTML block of kinds 1–5
-    index = 0
-    while index < len(spans):
-        start = spans[index][0]
-        if start < consumed:
-            index += 1
-            continue
-        blank = source.rfind("\n\n", segment, start)
-        chunk = segment if blank == -1 else blank + 2
-        blank = source.find("\n\n", start, stop)
-        chunk_end = stop if blank == -1 else blank
-        inside = [span for span in spans[index:] if span[0] < chunk_end]
-        index += len(inside)
-        first = chunk
-        while first < chunk_end and source[first] in " \t\n":
-            first += 1
-        line_start = source.rfind("\n", 0, first) + 1
-        if first - line_start >= 4 or "\t" in source[line_start:first]:  # indented code?
-            if _NESTING.search(source, 0, line_start):
-                return False  # a list item's or footnote's paragraph, perhaps
-            continue
-        if source.startswith("<", first):
-            resume = _html_block(source, first, chunk_end)
-            if resume is not None:
-                consumed = resume
-                continue
-        if not source.startswith("$", first) or first < consumed:
-            found.extend(span for span in inside if span[0] >= consumed and span[2] != _LOOK)
-            continue
-        position = first  # a paragraph that starts with math: read it again, closely
-        while position < chunk_end:
-            block = None
-            if source.startswith("$$", position):
-                block = _dollar_block(source, position, len(source), 0)
-            if block is None:
-                begin, finish = _trimmed(source, position, chunk_end)
-                _inline_spans(source, begin, finish, [], found)
-                break
-            found.append((position, block[0], BLOCK, block[1]))
-            consumed = block[0]
-            if block[0] >= chunk_end:
-                break  # over blank lines: the paragraphs it covers are math
-            position = _next_line(source, block[0], 0)  # the next line starts a new block
-    return True
-
-
-def _fences(source: str) -> list[tuple[int, int]]:
-    """Fenced code blocks, roughly: each fence line paired with the next that closes it."""
-    lines: list[tuple[int, str, int, str]] = []  # start, mark, length, info string
-    for mark in ("```", "~~~"):
-        at = source.find(mark)
-        while at != -1:
-            line_start = source.rfind("\n", 0, at) + 1
-            run_end = at
-            while run_end < len(source) and source[run_end] == mark[0]:
-                run_end += 1
-            if not source[line_start:at].strip(" \t>"):
-                line_end = source.find("\n", run_end)
-                info = source[run_end : len(source) if line_end == -1 else line_end].strip()
-                lines.append((line_start, mark[0], run_end - at, info))
-            at = source.find(mark, run_end)
-    lines.sort()
-    holes: list[tuple[int, int]] = []
-    opening: tuple[int, str, int, str] | None = None
-    for line in lines:
-        start, mark, length, info = line
-        if opening is None:
-            if mark == "`" and "`" in info:
-                continue  # a backtick fence's info string has no backtick: inline code
-            opening = line
-        elif mark == opening[1] and length >= opening[2] and not info:
-            line_end = source.find("\n", start)
-            holes.append((opening[0], len(source) if line_end == -1 else line_end))
-            opening = None
-    if opening is not None:
-        holes.append((opening[0], len(source)))  # unclosed: code to the end
-    return holes
-
-
-def _html_block(source: str, start: int, end: int) -> int | None:
-    """If an HTML block (CommonMark's kinds 1–7) starts at `start`: where it ends."""
-    for opener, closer in _HTML_ENDS:
-        if opener.match(source, start):
-            found = re.compile(closer, re.I).search(source, start)
-            return max(len(source) if found is None else found.end(), end)
-    if _HTML_BLOCK_6.match(source, start) or _HTML_BLOCK_7.match(source, start):
-        return end
-    return None
-
-
-def _maybe_block(source: str, start: int, end: int, tex: str) -> int:
-    """How `$$…$$` at `start` would read if a block started on its line."""
-    line_start = source.rfind("\n", 0, start) + 1
-    prefix = source[line_start:start]
-    if _LINE_PREFIX.fullmatch(prefix) is None:
-        return MAYBE_NOT
-    block = _dollar_block(source, start, len(source), prefix.count(">"))
-    if block is None:
-        return MAYBE_NOT
-    block_end, block_tex = block
-    line_end = source.find("\n", end)
-    line_end = len(source) if line_end == -1 else line_end
-    same = block_tex == tex and block_end == line_end and not source[end:line_end].strip()
-    return MAYBE_SAME if same else MAYBE_DIFFERENT

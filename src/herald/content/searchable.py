@@ -60,6 +60,9 @@ _DESTINATION = regex.compile(
 )
 _MARKS = regex.compile(r"[*~`\[\]]+|!(?=\[)|(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])")
 _JOIN = regex.compile(rf"(?<=[{_CJK}]){_GAP}+(?=[{_CJK}])")
+_LINE_MARKS = regex.compile(r"^[ \t]{0,3}(?:>[ \t]?)*(?:#{1,6}(?=[ \t]|$))?", regex.M)
+"""A line's quote markers and heading hashes: Markdown, not text."""
+_FENCE_END = re.compile(r"[ \t>]*(?:`{3,}|~{3,})[`~]*[ \t]*")
 
 
 def _player(match: regex.Match[str]) -> str:
@@ -87,6 +90,33 @@ def _without_html(text: str, asides: list[str]) -> str:
     return text
 
 
+def _visible(text: str) -> str:
+    """Markdown's marks taken out of the prose (emphasis, brackets, heading and quote
+    markers); code keeps every character a reader sees in it, only its fences and
+    backticks go, so a snippet cut from this text shows code as it is written."""
+    if "`" not in text and "~~~" not in text:
+        return _prose_marks(text)
+    pieces, last = [], 0
+    for code in _CODE.finditer(text):
+        pieces += [_prose_marks(text[last : code.start()]), _code_text(code)]
+        last = code.end()
+    return "".join([*pieces, _prose_marks(text[last:])])
+
+
+def _prose_marks(text: str) -> str:
+    return str(_MARKS.sub(_GAP, _LINE_MARKS.sub(_GAP, text)))
+
+
+def _code_text(code: re.Match[str]) -> str:
+    if code.group("fence") is not None:
+        lines = code.group().split("\n")
+        body = lines[1:-1] if len(lines) > 1 and _FENCE_END.fullmatch(lines[-1]) else lines[1:]
+        return _GAP + "\n".join(body) + _GAP
+    if code.group("span") is not None:
+        return _GAP + code.group().strip("`") + _GAP
+    return code.group()
+
+
 def searchable_text(markdown: str) -> str:
     """The words of a Markdown body as the search index stores them, in one line."""
     text = prepared(markdown)
@@ -107,6 +137,6 @@ def searchable_text(markdown: str) -> str:
         text = _DESTINATION.sub("]", text)
     if "&" in text:
         text = html.unescape(text)
-    text = _MARKS.sub(_GAP, text)
+    text = _visible(text)
     text = _JOIN.sub("", text)
     return " ".join(text.replace(_GAP, " ").split())

@@ -10,9 +10,10 @@ adding a command is an entry here, its core function and its sentences.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from herald.core.actions import Feed, ShowLatest, ShowTag
 from herald.core.i18n import LANGUAGES, Language, parse_language, t
@@ -177,7 +178,19 @@ COMMANDS: tuple[Command, ...] = (
 BY_NAME = {command.name: command for command in COMMANDS}
 
 
-async def execute(reader: ReaderService, command: Command, request: Request) -> Reply:
+class CommandObserver(Protocol):
+    """Who hears how long each command took (the service's metrics, `herald.metrics`)."""
+
+    def commanded(self, command: str, seconds: float) -> None: ...
+
+
+async def execute(
+    reader: ReaderService,
+    command: Command,
+    request: Request,
+    *,
+    observer: CommandObserver | None = None,
+) -> Reply:
     """Run a command; a list it shows becomes the chat's reading list (for `/read <n>`).
 
     A command that writes (`/subscribe`, `/language`, a new `/search`) while the store
@@ -185,6 +198,16 @@ async def execute(reader: ReaderService, command: Command, request: Request) -> 
     error.  Remembering the reading list is a convenience: if the store refuses it, the
     list is still shown (only `/read <n>` counts in the previous one).
     """
+    started = time.perf_counter()
+    try:
+        reply = await _run(reader, command, request)
+    finally:
+        if observer is not None:
+            observer.commanded(command.name, time.perf_counter() - started)
+    return reply
+
+
+async def _run(reader: ReaderService, command: Command, request: Request) -> Reply:
     try:
         reply = await command.run(reader, request)
     except StoreUnavailable as fault:

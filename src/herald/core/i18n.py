@@ -237,6 +237,28 @@ _MESSAGES: dict[str, dict[Language, str]] = {
     "button.preview": {"zh": "🔗 链接预览：{state}", "en": "🔗 Link preview: {state}"},
     "button.read_more": {"zh": "继续阅读", "en": "Read more"},
     "tags.menu": {"zh": "打开一个标签…", "en": "Open a tag…"},
+    # issue 17: a query with nothing searchable in it (emoji only, punctuation).
+    "search.unsearchable": {
+        "zh": "「{query}」里没有可以搜索的字词（表情和标点不会被索引）。"
+        "请写几个字或词，例如：/search 显存",
+        "en": "“{query}” has nothing to search for: emoji and punctuation are not indexed. "
+        "Try a word, e.g. /search attention",
+    },
+    # issue 20: the web reader (`herald.web`) and its button in the chats.
+    "button.reader": {"zh": "📖 网页阅读", "en": "📖 Open in reader"},
+    "web.latest": {"zh": "最新", "en": "Latest"},
+    "web.search": {"zh": "搜索", "en": "Search"},
+    "web.search_label": {"zh": "搜索文章", "en": "Search the posts"},
+    "web.tag_heading": {"zh": "标签 #{tag}", "en": "Tagged #{tag}"},
+    "web.search_heading": {"zh": "搜索「{query}」", "en": "Search: “{query}”"},
+    "web.results": {"zh": "共 {total} 篇", "en": "Posts: {total}"},
+    "web.previous": {"zh": "‹ 上一页", "en": "‹ Newer"},
+    "web.next": {"zh": "下一页 ›", "en": "Older ›"},
+    "web.not_found": {"zh": "找不到这个页面", "en": "Page not found"},
+    "web.not_found_text": {
+        "zh": "这篇文章不存在、尚未发布，或已被移除。",
+        "en": "This post does not exist, is not published yet, or was removed.",
+    },
 }
 
 

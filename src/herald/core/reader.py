@@ -122,8 +122,8 @@ class ReaderService(ChatDesk):
             return resolved
         heading, text = resolved
         found = await self._slice(action, text, offset=(action.page - 1) * size, limit=size)
-        if found is None:
-            return Notice(t(lang, "search.nothing"))
+        if found is None:  # typed, but nothing in it can be searched (emoji, punctuation)
+            return Notice(t(lang, "search.unsearchable", query=text))
         pages = max(1, math.ceil(found.total / size))
         if found.total == 0:
             return Notice(self._empty_text(action, text, lang))
@@ -192,6 +192,7 @@ class ReaderService(ChatDesk):
             date_text=self._date_text(summary),
             tags=summary.tags,
             read=Button(t(lang, "button.read", number=number), ReadPost(summary.id, back)),
+            snippet=summary.snippet,
         )
 
     # -- tags ----------------------------------------------------------------------------

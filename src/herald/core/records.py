@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from herald.content.post import Post
+from herald.core.search import Snippet
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,8 @@ class PostSummary:
     tags: tuple[str, ...]
     excerpt: str
     lang: str
+    snippet: Snippet | None = None
+    """In search results: where the post matched (None: elsewhere, or not a search)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,9 @@ class OutboxStats:
     counts: dict[str, int]
     last_errors: list[tuple[int, str, str, str]]
     """(entry id, platform, chat id, error), newest first."""
+    oldest_waiting: float | None = None
+    """When the oldest delivery still to be sent (pending or sending) was planned, unix
+    time; None when none waits."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from herald.content.document import Document
 from herald.core.actions import Action, Feed
 from herald.core.i18n import FALLBACK
 from herald.core.media import LocalImage
+from herald.core.search import Snippet
 from herald.limits import ARTICLE_MESSAGES
 
 
@@ -21,6 +22,9 @@ class Button:
     label: str
     action: Action | None = None
     url: str | None = None
+    opens_reader: bool = False
+    """`url` is a page of the web reader (issue 20): Telegram opens it as a Mini App where
+    it may (a private chat, an HTTPS address), elsewhere it is a plain link."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,10 @@ class Card:
     date_text: str
     tags: tuple[str, ...]
     read: Button
+    snippet: Snippet | None = None
+    """A search result's hit in its text, shown instead of the excerpt (`core.search`)."""
+    reader_url: str | None = None
+    """The post on the web reader, when `[web] base_url` is set (issue 20)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +87,8 @@ class ArticleView:
     """Sent as at most this many messages; an article needing more is a pager."""
     reader_lang: str = FALLBACK
     """The reader's language, for the pager's labels (`lang` is the post's)."""
+    reader_url: str | None = None
+    """The post on the web reader, when `[web] base_url` is set (issue 20)."""
 
 
 @dataclass(frozen=True, slots=True)

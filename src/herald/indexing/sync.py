@@ -33,9 +33,9 @@ PARALLEL_THRESHOLD = 200
 BATCH_SIZE = 200
 BULK_INDEXING_THRESHOLD = 1000
 """From this many files to parse, the store is asked for a bulk load (larger index merges,
-an empty SQLite store filled without its WAL) and cards' excerpts are rendered after the
-sync instead of during it (`herald.indexing.excerpts`)."""
-INDEX_FORMAT = "source-2"
+an empty SQLite store filled without its WAL).  Cards' excerpts are made in the same pass
+whatever the size (the compiled parser made a second pass cost more than it saved)."""
+INDEX_FORMAT = "source-3+tokens-2"
 """How the index text is made (`herald.content.searchable`); a store indexed another way is
 read again once, so every post is searched alike."""
 
@@ -83,9 +83,7 @@ async def sync(
     )
     async with session as writes:
         await writes.release(todo.removed)
-        async for batch in prepared(
-            root, jobs, excerpt_chars, progress, workers, with_excerpts=not bulk, site=profile
-        ):
+        async for batch in prepared(root, jobs, excerpt_chars, progress, workers, site=profile):
             for item in batch:
                 if item.warning is not None:
                     log.warning("%s: %s", item.path, item.warning)

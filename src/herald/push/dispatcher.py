@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from functools import partial
+from typing import Protocol
 
 from herald.core.i18n import DEFAULT_LANGUAGE, Language
 from herald.core.ports import Outbox, StoreUnavailable
@@ -35,6 +36,12 @@ IDLE_POLL_SECONDS = 10.0
 BACKOFF_MAX_SECONDS = 600.0
 
 
+class PushObserver(Protocol):
+    """Who hears each delivery's outcome (the service's metrics, `herald.metrics`)."""
+
+    def pushed(self, platform: str, outcome: str) -> None: ...
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -48,6 +55,7 @@ class Dispatcher:
         default_language: Language = DEFAULT_LANGUAGE,
         outage: StoreOutage | None = None,
         store_retry: Callable[[], Backoff] = Backoff,
+        observer: PushObserver | None = None,
     ) -> None:
         self.outbox = outbox
         self.reader = reader
@@ -59,6 +67,7 @@ class Dispatcher:
         self.outage = outage or StoreOutage()
         self.store_retry = store_retry
         """Makes the pauses between attempts at a write the store refused."""
+        self.observer = observer
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         """The running service's stop: ends retries of writes the store keeps refusing."""
@@ -175,6 +184,7 @@ class Dispatcher:
             await self._written(later, "requeueing")
             return
         if post is None:
+            self._filed(messenger, "skipped")
             await self._written(
                 partial(outbox.skip, delivery.id, "post is no longer published"), "skipping"
             )
@@ -184,10 +194,12 @@ class Dispatcher:
             async with messenger.pacer.push_slot(delivery.chat_id, group=group):
                 await messenger.send(delivery, post)
         except RetryAfter as exc:
+            self._filed(messenger, "rate_limited")
             log.info("push: %s %s: %s", messenger.platform, delivery.chat_id, exc)
             wait = partial(outbox.retry_after, delivery.id, exc.seconds, str(exc))
             await self._written(wait, "rescheduling")
         except PermanentFailure as exc:
+            self._filed(messenger, "unreachable")
             log.warning(
                 "push: %s %s unreachable, unsubscribing: %s",
                 messenger.platform,
@@ -198,6 +210,7 @@ class Dispatcher:
         except (TemporaryFailure, TimeoutError, OSError) as exc:
             error = str(exc) or type(exc).__name__
             delay = self._backoff(delivery)
+            self._filed(messenger, "retry" if delay is not None else "gave_up")
             await self._written(
                 partial(outbox.retry_later, delivery, error, delay=delay), "rescheduling"
             )
@@ -205,9 +218,11 @@ class Dispatcher:
                 log.error("push: giving up on entry %d: %s", delivery.id, error)
         except Exception as exc:  # a bug must not stop the other deliveries
             log.exception("push: unexpected error for entry %d", delivery.id)
+            self._filed(messenger, "retry")
             retry = partial(outbox.retry_later, delivery, repr(exc), delay=self._backoff(delivery))
             await self._written(retry, "rescheduling")
         else:
+            self._filed(messenger, "sent")
             # Accepted by the platform: this worker holds the entry until its mark is
             # written, so it is neither lost nor sent again while the store is refusing.
             if not await self._written(partial(outbox.mark_sent, delivery.id), "marking sent"):
@@ -216,6 +231,10 @@ class Dispatcher:
                     "again at the next start",
                     delivery.id,
                 )
+
+    def _filed(self, messenger: Messenger, outcome: str) -> None:
+        if self.observer is not None:
+            self.observer.pushed(messenger.platform, outcome)
 
     async def _written(self, write: Callable[[], Awaitable[None]], doing: str) -> bool:
         """Retry an outcome the store refuses until it is written (False: stopped first)."""

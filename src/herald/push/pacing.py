@@ -18,6 +18,9 @@ replies (python-telegram-bot's rate limiter) and the push dispatcher:
 - **429**: `pause` stops every send until the platform's `retry_after` has passed (a pause
   extended meanwhile is honoured); whoever hears the 429 calls it.
 
+Each message's outcome and wait, and each pause, are reported to an optional
+`SendObserver` (the service's metrics, `herald.metrics`).
+
 One task per budget hands out the slots while anyone waits; with nobody waiting a free
 slot is taken at once, without a task switch or an allocation beyond the slot itself.
 Time comes from an injected `Clock`, so tests run on virtual time.
@@ -30,6 +33,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Protocol
 
 from herald.push.send_windows import MONOTONIC, ChatBudget, Clock, Window
 
@@ -48,11 +52,22 @@ class ChatLimits:
     chat_burst: int = 1
 
 
+class SendObserver(Protocol):
+    """Who hears how each message went (the service's metrics)."""
+
+    def sent(self, *, reply: bool, ok: bool, seconds: float) -> None:
+        """A message left, or failed: `seconds` from asking for its turn to the answer."""
+
+    def limited(self, seconds: float) -> None:
+        """The platform said "too many requests, wait `seconds`"."""
+
+
 class Slot:
     """One message's turn, taken with `async with`.  The exit records when the platform
     answered, which is when the windows start counting the message down."""
 
     __slots__ = (
+        "_asked",
         "_chat",
         "_chat_index",
         "_future",
@@ -66,6 +81,7 @@ class Slot:
         self._pacer = pacer
         self._chat = chat
         self._reply = reply
+        self._asked = pacer.clock.now()
         self._future: asyncio.Future[None] | None = None
         self._sent_index = -1
         self._chat_index = -1
@@ -80,13 +96,24 @@ class Slot:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self._pacer._release(self)
+        pacer = self._pacer
+        pacer._release(self)
+        if pacer.observer is not None:
+            seconds = pacer.clock.now() - self._asked
+            pacer.observer.sent(reply=self._reply, ok=error is None, seconds=seconds)
 
 
 class Pacer:
-    def __init__(self, limits: ChatLimits, *, clock: Clock = MONOTONIC) -> None:
+    def __init__(
+        self,
+        limits: ChatLimits,
+        *,
+        clock: Clock = MONOTONIC,
+        observer: SendObserver | None = None,
+    ) -> None:
         self.limits = limits
         self.clock = clock
+        self.observer = observer
         self._sent = Window(limits.per_second, 1.0)
         self._spacing = self._sent.period / self._sent.count
         self._tolerance = self._spacing / 2
@@ -110,6 +137,8 @@ class Pacer:
     def pause(self, seconds: float) -> None:
         """The platform said "too many requests": nothing leaves for `seconds`."""
         self._paused_until = max(self._paused_until, self.clock.now() + seconds)
+        if self.observer is not None:
+            self.observer.limited(seconds)
 
     # -- taking and giving back ------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from herald.render.article_parts import discord_page, discord_parts
 from herald.render.discord_md import escape
 from herald.render.discord_tags import TagMenu, tag_menu
 from herald.render.search_snippets import snippet_markdown
+from herald.render.web_links import reader_button
 
 ACCENT = 0x2B6CB0
 Rows = tuple[tuple[Button, ...], ...]
@@ -43,6 +44,8 @@ class Embed:
     description: str
     footer: str = ""
     colour: int = ACCENT
+    url: str | None = None
+    """Where the title links (the post on the web reader, issue 20)."""
 
     def __len__(self) -> int:
         """What Discord counts against a message's 6000 characters."""
@@ -92,6 +95,7 @@ def card_embed(
         title=_shorten(title, DISCORD_EMBED_TITLE_CHARS),
         description=_card_text(card, excerpt, budget) or "\u200b",
         footer=_shorten(_meta(card.date_text, card.tags), DISCORD_EMBED_FOOTER_CHARS),
+        url=card.reader_url,
     )
 
 
@@ -138,7 +142,8 @@ def article_messages(article: ArticleView) -> list[DiscordMessage]:
         return [pager_message(article, parts, files=files if article.show == "opened" else ())]
     messages = [DiscordMessage(chunk) for chunk in parts]
     tags = tag_menu(article.tags, article.reader_lang)
-    messages[-1] = DiscordMessage(parts[-1], rows=((article.back,),), files=files, tag_menu=tags)
+    row = (article.back, *reader_button(article.reader_url, article.reader_lang))
+    messages[-1] = DiscordMessage(parts[-1], rows=(row,), files=files, tag_menu=tags)
     return messages
 
 
@@ -148,7 +153,8 @@ def pager_message(
     """One part with ‹ › (edited in place), back and "send all".  The images ride on the
     pager when it is sent; an edit that names no files keeps them, so they stay below
     whichever part is shown."""
-    rows = (part_navigation(article, len(parts)), (article.back, send_all_button(article)))
+    reader = reader_button(article.reader_url, article.reader_lang)
+    rows = (part_navigation(article, len(parts)), (article.back, send_all_button(article), *reader))
     page = discord_page(article, parts, part_on_screen(article, len(parts)))
     tags = tag_menu(article.tags, article.reader_lang)
     return DiscordMessage(page, rows=tuple(row for row in rows if row), files=files, tag_menu=tags)
@@ -181,4 +187,5 @@ def announcement_message(card: Card, *, lang: str) -> DiscordMessage:
     """The card pushed to subscribed channels when a post is published."""
     embed = card_embed(card, card.excerpt)
     tags = tag_menu(card.tags, lang)
-    return DiscordMessage(f"**{t(lang, 'banner')}**", (embed,), ((card.read,),), tag_menu=tags)
+    row = (card.read, *reader_button(card.reader_url, lang))
+    return DiscordMessage(f"**{t(lang, 'banner')}**", (embed,), (row,), tag_menu=tags)

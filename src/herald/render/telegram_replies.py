@@ -35,6 +35,7 @@ from herald.render.search_snippets import snippet_html, snippet_length, snippet_
 from herald.render.split import Run, cut_point, utf16_length
 from herald.render.telegram_html import BOLD
 from herald.render.telegram_tags import meta_html, meta_runs
+from herald.render.web_links import reader_button
 
 _TAG = re.compile(r"<[^>]*>")
 READ_BUTTONS_PER_ROW = 5
@@ -78,7 +79,10 @@ def _rows(buttons: list[Button], per_row: int) -> list[tuple[Button, ...]]:
 
 def _card_html(card: Card, text_html: str, bot_username: str | None = None) -> str:
     meta = meta_html(card.date_text, card.tags, bot_username)  # tags link to the bot
-    return f"<b>{card.number}. {escape(card.title)}</b>\n<i>{meta}</i>\n{text_html}"
+    title = escape(card.title)
+    if card.reader_url:  # issue 20: the title opens the post in the web reader
+        title = f'<a href="{html.escape(card.reader_url, quote=True)}">{title}</a>'
+    return f"<b>{card.number}. {title}</b>\n<i>{meta}</i>\n{text_html}"
 
 
 def _card_text_html(card: Card, budget: int | None = None) -> str:
@@ -149,6 +153,7 @@ def article_messages(
     row = [article.back]
     if bot_username:
         row.append(Button(t(lang, "button.share"), url=deep_link(bot_username, article.link_key)))
+    row += reader_button(article.reader_url, lang)
     parts = telegram_parts(article, _article_header(article, bot_username))
     photos = [
         TelegramMessage(escape(image.alt[:TELEGRAM_CAPTION_CHARS]), photo=image.path)
@@ -231,7 +236,7 @@ def announcement_message(
         f"<b>{escape(t(lang, 'banner'))}</b>\n\n<b>{escape(card.title)}</b>\n"
         f"<i>{meta}</i>\n{escape(card.excerpt)}"
     )
-    return TelegramMessage(text, ((card.read,),))
+    return TelegramMessage(text, ((card.read, *reader_button(card.reader_url, lang)),))
 
 
 def inline_articles(
@@ -248,6 +253,9 @@ def inline_articles(
         if bot_username:
             link = deep_link(bot_username, card.link_key)
             keyboard = ((Button(t(lang, "button.open"), url=link),),)
+        if card.reader_url:  # sent into any chat: a plain link, never a Mini App
+            reader = Button(t(lang, "button.reader"), url=card.reader_url)
+            keyboard = (*keyboard, (reader,))
         results.append(
             InlineArticle(
                 id=str(card.post_id),

@@ -115,18 +115,15 @@ class _Writer:
 
     def link(self, node: Link, *, in_link: bool) -> None:
         href = None if in_link else safe_href(node.href)
-        if href is None:  # not followable (or nested): its text only
-            self.inlines(node.children, in_link=in_link) if node.children else self.out.append(
-                esc(node.href)
-            )
-            return
-        external = urlsplit(href).scheme in ("http", "https")
-        self.out.append(f'<a href="{attr(href)}"{_EXTERNAL_REL if external else ""}>')
-        if node.children:
-            self.inlines(node.children, in_link=True)
+        if href is not None:
+            external = urlsplit(href).scheme in ("http", "https")
+            self.out.append(f'<a href="{attr(href)}"{_EXTERNAL_REL if external else ""}>')
+        if node.children:  # not followable (or nested): its text only
+            self.inlines(node.children, in_link=in_link or href is not None)
         else:
             self.out.append(esc(node.href))
-        self.out.append("</a>")
+        if href is not None:
+            self.out.append("</a>")
 
     def image(self, image: Image, *, in_link: bool) -> None:
         local = self.image_urls.get(image.src)

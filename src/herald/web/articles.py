@@ -1,14 +1,16 @@
 """Article pages, rendered once per revision and language and then served from memory.
 
 Highlighting a long code listing costs tens of milliseconds, so the finished page is kept
-(with its ETag and policy) under a key that changes whenever the post does; a request for
-an unchanged post is the store's lookup plus a dictionary hit, and a browser that already
-has it gets a 304.  Rendering runs in a thread, off the event loop the bots share.
+(with its ETag and policy, and compressed once: a long article is hundreds of kilobytes)
+under a key that changes whenever the post does; a request for an unchanged post is the
+store's lookup plus a dictionary hit, and a browser that already has it gets a 304.
+Rendering runs in a thread, off the event loop the bots share.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ from herald.content.document import Document
 from herald.content.parse_pool import article_document
 from herald.core.media import image_file
 from herald.core.records import PostRecord
-from herald.limits import WEB_CACHED_PAGES
+from herald.limits import WEB_CACHED_BYTES
 from herald.render import images
 from herald.render.web_html import web_body
 from herald.render.web_pages import Shell, article_page
@@ -30,8 +32,13 @@ from herald.web.security import page_policy
 @dataclass(frozen=True, slots=True)
 class RenderedPage:
     body: bytes
+    gzipped: bytes
     etag: str
     policy: str
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped)
 
 
 def media_urls(document: Document, *, content_dir: Path, source_path: str) -> dict[str, str]:
@@ -66,10 +73,14 @@ def revision(record: PostRecord, shell: Shell) -> str:
 
 
 class ArticlePages:
-    def __init__(self, *, content_dir: Path | None, zone: ZoneInfo) -> None:
+    def __init__(
+        self, *, content_dir: Path | None, zone: ZoneInfo, max_bytes: int = WEB_CACHED_BYTES
+    ) -> None:
         self.content_dir = content_dir
         self.zone = zone
         self._pages: OrderedDict[str, RenderedPage] = OrderedDict()
+        self._bytes = 0
+        self.max_bytes = max_bytes
 
     async def page(self, record: PostRecord, shell: Shell) -> RenderedPage:
         key = revision(record, shell)
@@ -80,8 +91,10 @@ class ArticlePages:
         document = await article_document(record.body, record.path)
         rendered = await asyncio.to_thread(self.render, record, document, shell, key)
         self._pages[key] = rendered
-        while len(self._pages) > WEB_CACHED_PAGES:
-            self._pages.popitem(last=False)
+        self._bytes += rendered.size
+        while self._bytes > self.max_bytes and len(self._pages) > 1:
+            _key, dropped = self._pages.popitem(last=False)
+            self._bytes -= dropped.size
         return rendered
 
     def render(
@@ -104,4 +117,7 @@ class ArticlePages:
             lang=summary.lang,
             body=body.html,
         )
-        return RenderedPage(markup.encode(), f'"{key[:32]}"', page_policy(body.style_hashes))
+        encoded = markup.encode()
+        return RenderedPage(
+            encoded, gzip.compress(encoded, 6), f'"{key[:32]}"', page_policy(body.style_hashes)
+        )

@@ -5,6 +5,10 @@ failure later), and bound by Herald, so a test can ask for port 0 and read the o
 got.  A listening socket queues connections at once: nothing has to wait for uvicorn.
 uvicorn's own signal handling is off: the service's SIGINT/SIGTERM handler ends
 everything, this server included, through `stop`.
+
+Herald forks worker processes (the parse pool) at any time; a fork inherits every open
+descriptor, and a child holding the listening socket would keep the port accepting
+connections nobody answers after the reader stops.  Each forked child closes it at once.
 """
 
 from __future__ import annotations
@@ -12,13 +16,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import socket
+import weakref
 from collections.abc import Iterator
 
 import uvicorn
 from starlette.types import ASGIApp
 
 log = logging.getLogger("herald.web")
+
+
+_LISTENING: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+
+
+def _close_inherited() -> None:
+    for listening in list(_LISTENING):
+        listening.close()
+
+
+os.register_at_fork(after_in_child=_close_inherited)
 
 
 class _InLoopServer(uvicorn.Server):
@@ -38,6 +55,7 @@ class WebServer:
         """Listen now; the local address, as a URL (the port the system gave for 0)."""
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         self._socket = socket.create_server((self.host, self.port), family=family)
+        _LISTENING.add(self._socket)
         self.port = self._socket.getsockname()[1]
         host = f"[{self.host}]" if family == socket.AF_INET6 else self.host
         return f"http://{host}:{self.port}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,48 +21,27 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
 
-from herald.adapters.telegram_adapter import PLATFORM as TELEGRAM
-from herald.core.i18n import Language, language_of, parse_language, t
+from herald.core.i18n import Language, t
 from herald.core.media import IMAGE_SUFFIXES
 from herald.core.ports import StoreError
 from herald.core.reader import ReaderService
 from herald.core.records import PostSummary, Slice
-from herald.limits import MAX_QUERY_CHARS, MAX_TAG_CHARS, WEB_INIT_DATA_CHARS, WEB_PAGE_SIZE
+from herald.limits import MAX_QUERY_CHARS, MAX_TAG_CHARS, WEB_PAGE_SIZE
 from herald.render.web_links import latest_path, search_path, tag_path
 from herald.render.web_pages import ListItem, Pages, Shell, list_page, not_found_page
 from herald.web.articles import ArticlePages
 from herald.web.assets import load_assets
-from herald.web.init_data import InitDataError, verify_init_data
+from herald.web.mini_app import reader_language, session_endpoint
 from herald.web.security import MEDIA_POLICY, SecurityHeaders, page_policy
 
 log = logging.getLogger("herald.web")
 
-LANGUAGE_COOKIE = "herald_lang"
 _HTML = "text/html; charset=utf-8"
-_REVALIDATE = {"Cache-Control": "no-cache", "Vary": "Accept-Language, Cookie"}
+_REVALIDATE = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding, Accept-Language, Cookie"}
 _IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
-
-
-def reader_language(request: Request, default: Language) -> Language:
-    """The reader's language: a verified Mini App choice (the cookie), else the first
-    language of the browser's that Herald speaks, else `[bot] default_language`."""
-    chosen = parse_language(request.cookies.get(LANGUAGE_COOKIE))
-    if chosen is not None:
-        return chosen
-    ranked: list[tuple[float, str]] = []
-    for entry in request.headers.get("accept-language", "").split(",")[:16]:
-        code, _, quality = entry.strip().partition(";q=")
-        try:
-            ranked.append((float(quality) if quality else 1.0, code))
-        except ValueError:
-            continue
-    for _quality, code in sorted(ranked, key=lambda pair: -pair[0]):
-        if parse_language(code[:2]) is not None:
-            return language_of(code, default)
-    return default
 
 
 def _page_number(request: Request) -> int | None:
@@ -76,12 +56,17 @@ def _html(
     etag: str | None = None,
     policy: str | None = None,
     status: int = 200,
+    gzipped: bytes | None = None,
 ) -> Response:
-    """A page, or 304 when the browser has this very version (`If-None-Match`)."""
+    """A page, or 304 when the browser has this very version (`If-None-Match`);
+    `gzipped`: the same body compressed already, sent to a browser that takes gzip."""
     etag = etag or '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {**_REVALIDATE, "ETag": etag, "Content-Security-Policy": policy or page_policy()}
     if status == 200 and etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
+    if gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(gzipped, status_code=status, media_type=_HTML, headers=headers)
     return Response(body, status_code=status, media_type=_HTML, headers=headers)
 
 
@@ -91,9 +76,11 @@ def web_app(
     content_dir: Path | None,
     default_language: Language,
     telegram_token: SecretStr | None = None,
+    more_routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
     """The reader as an ASGI app.  `telegram_token` verifies Mini App launch data (None:
-    no personalisation, `/tg/session` is not found)."""
+    no personalisation, `/tg/session` is not found); `more_routes` are served beside the
+    reader's, under the same headers (`/metrics`, the Telegram webhook)."""
     assets = load_assets()
     articles = ArticlePages(content_dir=content_dir, zone=reader.zone)
     posts = reader.posts
@@ -217,7 +204,13 @@ def web_app(
         if record is None:
             return not_found(request)
         rendered = await articles.page(record, shell(request))
-        return _html(request, rendered.body, etag=rendered.etag, policy=rendered.policy)
+        return _html(
+            request,
+            rendered.body,
+            etag=rendered.etag,
+            policy=rendered.policy,
+            gzipped=rendered.gzipped,
+        )
 
     async def static(request: Request) -> Response:
         asset = assets.files.get(str(request.path_params["name"]))
@@ -255,43 +248,20 @@ def web_app(
             return PlainTextResponse("store unavailable", status_code=503)
         return PlainTextResponse("ready")
 
-    async def telegram_session(request: Request) -> Response:
-        """A Mini App's launch data, verified, sets the reader's language (their
-        `/language` choice in the bot, else their Telegram language)."""
-        if telegram_token is None:
-            return PlainTextResponse("not found", status_code=404)
-        received = b""
-        async for chunk in request.stream():
-            received += chunk
-            if len(received) > WEB_INIT_DATA_CHARS:
-                return PlainTextResponse("too large", status_code=413)
-        try:
-            user = verify_init_data(
-                received.decode("utf-8", "replace"),
-                telegram_token.get_secret_value(),
-                now=reader.clock(),
-            )
-        except InitDataError as refused:
-            log.info("Mini App launch data refused: %s", refused)
-            return PlainTextResponse("forbidden", status_code=403)
-        stored = await reader.preferences.language(TELEGRAM.name, str(user.id))
-        lang = parse_language(stored) or language_of(user.language_code, default_language)
-        answer = JSONResponse({"lang": lang}, headers={"Cache-Control": "no-store"})
-        answer.set_cookie(
-            LANGUAGE_COOKIE, lang, max_age=365 * 86_400, httponly=True, samesite="lax"
-        )
-        return answer
-
     routes = [
         Route("/", latest),
-        Route("/t/{tag}", tagged),
+        Route("/t/{tag:path}", tagged),
         Route("/search", search),
         Route("/p/{key}", article),
         Route("/static/{name}", static),
         Route("/media/{path:path}", media),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/tg/session", telegram_session, methods=["POST"]),
+        Route(
+            "/tg/session",
+            session_endpoint(reader, telegram_token, default_language),
+            methods=["POST"],
+        ),
     ]
     middleware = [Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=1024)]
-    return Starlette(routes=routes, middleware=middleware)
+    return Starlette(routes=[*routes, *more_routes], middleware=middleware)

@@ -1,4 +1,5 @@
-"""Excerpts a large sync leaves for later: readers never miss them, the renderer stores them."""
+"""Excerpts a store is missing (a new excerpt length): readers never miss them, the renderer
+stores them.  A sync, however large, stores every excerpt in the same pass (issue 18)."""
 
 from __future__ import annotations
 
@@ -20,11 +21,16 @@ from tests.conftest import WritePost, pending
 NOW = 1_900_000_000
 
 
-def expected_cards(content_dir: Path) -> dict[str, str]:
+SHORTER = 120
+"""An excerpt length other than the 350 the stores are filled with: changing to it leaves
+every card's excerpt to render again, without reading a file."""
+
+
+def expected_cards(content_dir: Path, limit: int = 350) -> dict[str, str]:
     """Each post's card as the eager path renders it, straight from its file."""
     posts = [read_post(content_dir, content_dir / path) for path in discover(content_dir)]
     return {
-        post.slug: card_text(post.summary, post.body, lang=post.lang)
+        post.slug: card_text(post.summary, post.body, lang=post.lang, limit=limit)
         for post in posts
         if isinstance(post, Post)
     }
@@ -37,12 +43,15 @@ async def stored_excerpts(store: Store) -> dict[str, str]:
     return {post.slug: post.excerpt for post in found.items}
 
 
-async def test_a_large_sync_defers_excerpts_and_readers_get_them_anyway(
+async def test_a_large_sync_stores_excerpts_and_a_new_length_is_read_anyway(
     store: Store, content_dir: Path
 ) -> None:
     write_corpus(content_dir, BULK_INDEXING_THRESHOLD, seed=5)
-    report = await sync(store.index, content_dir, excerpt_chars=350, now=NOW)
+    report = await sync(store.index, content_dir, excerpt_chars=SHORTER, now=NOW)
     assert report.parsed == BULK_INDEXING_THRESHOLD
+    assert await stored_excerpts(store) == expected_cards(content_dir, SHORTER)
+    again = await sync(store.index, content_dir, excerpt_chars=350, now=NOW)  # the store's
+    assert again.parsed == 0
     assert await pending(store) == BULK_INDEXING_THRESHOLD
     expected = expected_cards(content_dir)
 
@@ -73,6 +82,7 @@ async def test_a_post_edited_before_the_renderer_came_keeps_its_new_excerpt(
     store: Store, content_dir: Path
 ) -> None:
     write_corpus(content_dir, BULK_INDEXING_THRESHOLD, seed=6)
+    await sync(store.index, content_dir, excerpt_chars=SHORTER, now=NOW)
     await sync(store.index, content_dir, excerpt_chars=350, now=NOW)
     first = sorted(discover(content_dir))[0].relative_to(content_dir)
     (content_dir / first).write_text(
@@ -85,7 +95,7 @@ async def test_a_post_edited_before_the_renderer_came_keeps_its_new_excerpt(
     assert (await stored_excerpts(store))["edited"] == "新的正文。"
 
 
-async def test_the_service_renders_what_a_sync_deferred_and_stops_when_asked(
+async def test_the_service_renders_missing_excerpts_and_stops_when_asked(
     tmp_path: Path, content_dir: Path, location: Path | str
 ) -> None:
     write_corpus(content_dir, BULK_INDEXING_THRESHOLD, seed=7)
@@ -93,7 +103,8 @@ async def test_the_service_renders_what_a_sync_deferred_and_stops_when_asked(
     store = f'url = "{location}"' if isinstance(location, str) else f'path = "{location}"'
     path.write_text(f'[content]\ndir = "{content_dir}"\n[store]\n{store}\n', encoding="utf-8")
     async with open_app(load_config(path, environ={})) as app:
-        await app.sync()
+        await sync(app.store.index, content_dir, excerpt_chars=SHORTER)
+        await app.sync()  # the configured length again: every excerpt to re-cut
         assert await pending(app.store) == BULK_INDEXING_THRESHOLD
         stop = asyncio.Event()
         renderer = asyncio.create_task(render_excerpts_when_due(app, stop))
@@ -109,6 +120,7 @@ async def test_the_service_renders_what_a_sync_deferred_and_stops_when_asked(
 
 async def test_the_newest_posts_get_their_excerpts_first(store: Store, content_dir: Path) -> None:
     write_corpus(content_dir, BULK_INDEXING_THRESHOLD, seed=8)
+    await sync(store.index, content_dir, excerpt_chars=SHORTER, now=NOW)
     await sync(store.index, content_dir, excerpt_chars=350, now=NOW)
     stop = asyncio.Event()
     stop.set()  # ends the pass after its first batch

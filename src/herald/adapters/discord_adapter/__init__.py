@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from herald.adapters import Adapter, PlatformSettings, Services, checked_url
 from herald.limits import DISCORD_MESSAGES_PER_CHANNEL_PER_SECOND, DISCORD_MESSAGES_PER_SECOND
@@ -23,6 +23,25 @@ class DiscordSettings(PlatformSettings):
     """Sync slash commands to this guild only (instant, for development); None: globally."""
     max_per_second: float = Field(DISCORD_MESSAGES_PER_SECOND, gt=0)
     max_per_channel_per_second: float = Field(DISCORD_MESSAGES_PER_CHANNEL_PER_SECOND, gt=0)
+    shard_count: int | None = Field(None, gt=0)
+    """How many shards the bot has in all (every replica says the same); None: as many as
+    Discord recommends, all run by this process."""
+    shard_ids: list[int] | None = None
+    """The shards this replica runs (each below `shard_count`); None: all of them."""
+
+    @model_validator(mode="after")
+    def _shards_within_count(self) -> DiscordSettings:
+        if self.shard_ids is None:
+            return self
+        if self.shard_count is None:
+            raise ValueError("shard_ids needs shard_count (the bot's shards in all)")
+        wrong = [shard for shard in self.shard_ids if not 0 <= shard < self.shard_count]
+        if wrong or not self.shard_ids or len(set(self.shard_ids)) != len(self.shard_ids):
+            raise ValueError(
+                f"shard_ids must be distinct shards from 0 to {self.shard_count - 1}, "
+                f"got {self.shard_ids}"
+            )
+        return self
 
     @field_validator("api_base")
     @classmethod

@@ -31,6 +31,7 @@ from herald.core.views import ArticleView, FeedPage, Notice, Reply
 from herald.limits import DISCORD_CHOICES, DISCORD_EMBEDS_PER_MESSAGE
 from herald.push.pacing import ChatLimits, Pacer
 from herald.render.discord_replies import reply_messages
+from herald.render.web_links import with_reader_links
 
 from .buttons import ActionButton
 from .commands import RegistryTranslator, build_tree, choices
@@ -55,16 +56,36 @@ def configure_endpoints(api_base: str, gateway_url: str | None) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
-class HeraldDiscord(discord.Client):
-    def __init__(self, services: Services, *, guild_id: int | None = None) -> None:
+class HeraldDiscord(discord.AutoShardedClient):
+    """Herald on Discord: one client for the shards this process runs.
+
+    Past 2,500 guilds Discord requires sharding: each shard's gateway connection carries
+    the events (interactions included) of the guilds it owns, `(guild_id >> 22) %
+    shard_count`, so a replica running `shard_ids` answers exactly those guilds.  With no
+    `shard_count` Discord's recommendation is asked for and every shard runs here."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        guild_id: int | None = None,
+        shard_ids: list[int] | None = None,
+        shard_count: int | None = None,
+    ) -> None:
+        shards: dict[str, Any] = {"shard_count": shard_count}
+        if shard_ids is not None:
+            shards["shard_ids"] = shard_ids
         # Content is quoted from posts: it must never ping a server (`@everyone` in a note).
         super().__init__(
             intents=discord.Intents.none() | discord.Intents(guilds=True),
             allowed_mentions=discord.AllowedMentions.none(),
+            **shards,
         )
         # Pages hold at most 10 cards here (10 embeds a message), numbered that way.
         self.reader = services.reader.with_page_size_at_most(DISCORD_EMBEDS_PER_MESSAGE)
         self.default_language: Language = services.default_language
+        self.metrics = services.metrics
+        self.web_base_url = services.web_base_url
         self.guild_id = guild_id
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
@@ -100,7 +121,8 @@ class HeraldDiscord(discord.Client):
             private=interaction.guild_id is None,
         )
         reading_list = await self.reader.reading_list(chat.platform, chat.chat_id)
-        reply = await execute(self.reader, command, Request(argument, lang, chat, reading_list))
+        request = Request(argument, lang, chat, reading_list)
+        reply = await execute(self.reader, command, request, observer=self.metrics)
         await self.respond(interaction, reply, ephemeral=command.name == "help")
 
     async def complete_posts(
@@ -133,6 +155,7 @@ class HeraldDiscord(discord.Client):
         self, interaction: Interaction, reply: Reply, *, ephemeral: bool = False, edit: bool = False
     ) -> None:
         """Send (or, for paging and a pager's ‹ ›, edit in place) what the core answered."""
+        reply = with_reader_links(reply, self.web_base_url)
         if isinstance(reply, ArticleView) and not edit:
             await self.send_article(interaction, reply, ephemeral=ephemeral)
             return
@@ -214,16 +237,22 @@ class DiscordAdapter:
         self.settings = settings
         self.backoff = backoff
         configure_endpoints(settings.api_base, settings.gateway_url)
-        self.client = HeraldDiscord(services, guild_id=settings.guild_id)
+        self.client = HeraldDiscord(
+            services,
+            guild_id=settings.guild_id,
+            shard_ids=settings.shard_ids,
+            shard_count=settings.shard_count,
+        )
         self.pacer = Pacer(
             ChatLimits(
                 per_second=settings.max_per_second,
                 per_chat_per_second=settings.max_per_channel_per_second,
-            )
+            ),
+            observer=services.send_observer("discord"),
         )
 
     async def open(self, stack: AsyncExitStack) -> DiscordMessenger:
-        return DiscordMessenger(self.client, self.pacer)
+        return DiscordMessenger(self.client, self.pacer, web_base_url=self.client.web_base_url)
 
     async def run(self, stop: asyncio.Event) -> None:
         client = self.client

@@ -15,6 +15,7 @@ from herald.push.errors import PermanentFailure, RetryAfter, TemporaryFailure
 from herald.push.pacing import Pacer
 from herald.render.discord_push import push_message, suppresses_previews
 from herald.render.previews import first_web_link
+from herald.render.web_links import with_reader_links
 
 from .wire import send_arguments
 
@@ -22,9 +23,13 @@ from .wire import send_arguments
 class DiscordMessenger:
     platform = "discord"
 
-    def __init__(self, client: discord.Client, pacer: Pacer) -> None:
+    def __init__(
+        self, client: discord.Client, pacer: Pacer, *, web_base_url: str | None = None
+    ) -> None:
         self.client = client
         self.pacer = pacer
+        self.web_base_url = web_base_url
+        """The web reader's public URL: pushed cards link there (issue 20)."""
 
     def is_group(self, chat_id: str) -> bool:
         return False  # Discord paces per channel, the same for every channel
@@ -37,7 +42,7 @@ class DiscordMessenger:
             raise RetryAfter(NOT_CONNECTED_RETRY_SECONDS, "discord: not connected yet")
         options = delivery.options
         preview = first_web_link(post.article.document) if post.article else None
-        message = push_message(post, options, preview=preview)
+        message = push_message(with_reader_links(post, self.web_base_url), options, preview=preview)
         channel = self.client.get_partial_messageable(int(delivery.chat_id))
         try:
             await channel.send(

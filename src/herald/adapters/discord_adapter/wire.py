@@ -47,7 +47,9 @@ def view(rows: Rows, tags: TagMenu | None = None) -> discord.ui.View:
 
 
 def _embed(spec: Embed) -> discord.Embed:
-    embed = discord.Embed(title=spec.title, description=spec.description, colour=spec.colour)
+    embed = discord.Embed(
+        title=spec.title, description=spec.description, colour=spec.colour, url=spec.url
+    )
     if spec.footer:
         embed.set_footer(text=spec.footer)
     return embed

@@ -60,9 +60,11 @@ class TelegramAdapter:
                 per_chat_per_second=settings.max_per_chat_per_second,
                 per_group_per_minute=settings.max_per_group_per_minute,
                 chat_burst=settings.max_burst_per_chat,
-            )
+            ),
+            observer=services.send_observer("telegram"),
         )
         self.application = build_application(settings, services, self.pacer)
+        self.web_base_url = services.web_base_url
         self.push_bot = push_bot(settings.token.get_secret_value(), settings.base_url, self.pacer)
         self.connected = asyncio.Event()
         """Set once Telegram answered: until then pushes wait instead of failing."""
@@ -70,7 +72,9 @@ class TelegramAdapter:
     async def open(self, stack: AsyncExitStack) -> TelegramMessenger:
         """No network here: Telegram may be unreachable at start (`run` keeps trying)."""
         stack.push_async_callback(self.push_bot.shutdown)
-        return TelegramMessenger(self.push_bot, self.pacer, connected=self.connected)
+        return TelegramMessenger(
+            self.push_bot, self.pacer, connected=self.connected, web_base_url=self.web_base_url
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         where = f"telegram ({urlsplit(self.settings.base_url).netloc})"

@@ -30,6 +30,7 @@ from herald.limits import (
 )
 from herald.render.split import cut_point
 from herald.render.telegram_replies import inline_articles, reply_messages
+from herald.render.web_links import with_reader_links
 
 from .settings_buttons import press_setting
 from .wire import markup, send, topic_of
@@ -44,6 +45,8 @@ class TelegramHandlers:
     def __init__(self, services: Services) -> None:
         self.reader = services.reader
         self.default_language: Language = services.default_language
+        self.metrics = services.metrics
+        self.web_base_url = services.web_base_url
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -59,6 +62,7 @@ class TelegramHandlers:
         if chat is None:
             return
         topic = topic_of(update.effective_message)  # a forum topic's answers stay in it
+        reply = with_reader_links(reply, self.web_base_url)
         for message in reply_messages(reply, lang=lang, bot_username=context.bot.username):
             await send(context.bot, chat.id, message, thread_id=topic)
 
@@ -93,7 +97,8 @@ class TelegramHandlers:
             where,
             await self.reader.reading_list(PLATFORM, where.chat_id),
         )
-        await self.reply(update, context, await execute(self.reader, command, request), lang)
+        reply = await execute(self.reader, command, request, observer=self.metrics)
+        await self.reply(update, context, reply, lang)
 
     async def _may_manage(self, update: Update, context: Context, chat: TelegramChat) -> bool:
         """Anyone in a private chat; in groups only administrators (asked, not cached)."""
@@ -138,12 +143,18 @@ class TelegramHandlers:
             isinstance(reply, ArticleView) and reply.show == "part"  # a pager's ‹ ›
         )
         if turned and isinstance(message, Message):
-            [page] = reply_messages(reply, lang=lang, bot_username=context.bot.username)
+            [page] = reply_messages(
+                with_reader_links(reply, self.web_base_url),
+                lang=lang,
+                bot_username=context.bot.username,
+            )
             try:
                 await message.edit_text(
                     page.text,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=markup(page.keyboard),
+                    reply_markup=markup(
+                        page.keyboard, private=message.chat.type == ChatType.PRIVATE
+                    ),
                     disable_web_page_preview=True,
                 )
             except BadRequest as exc:
@@ -167,7 +178,10 @@ class TelegramHandlers:
         results = []
         if isinstance(found, FeedPage):
             for article in inline_articles(
-                found, lang=lang, bot_username=context.bot.username, limit=size
+                with_reader_links(found, self.web_base_url),
+                lang=lang,
+                bot_username=context.bot.username,
+                limit=size,
             ):
                 results.append(
                     InlineQueryResultArticle(

@@ -19,6 +19,7 @@ from herald.push.errors import PermanentFailure, RetryAfter, TemporaryFailure
 from herald.push.pacing import Pacer
 from herald.render.previews import first_web_link
 from herald.render.telegram_push import push_message
+from herald.render.web_links import with_reader_links
 
 from .ratelimit import retry_seconds
 from .wire import send
@@ -39,9 +40,18 @@ _GONE = (
 class TelegramMessenger:
     platform = "telegram"
 
-    def __init__(self, bot: Bot, pacer: Pacer, *, connected: asyncio.Event | None = None) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        pacer: Pacer,
+        *,
+        connected: asyncio.Event | None = None,
+        web_base_url: str | None = None,
+    ) -> None:
         self.bot = bot
         self.pacer = pacer
+        self.web_base_url = web_base_url
+        """The web reader's public URL: pushed cards link there (issue 20)."""
         self.connected = connected
         """Set while Telegram is reachable (None: always, the bot is connected already)."""
 
@@ -62,6 +72,7 @@ class TelegramMessenger:
             # Not the chat's fault, so not counted as a failed attempt: wait and see.
             raise RetryAfter(NOT_CONNECTED_RETRY_SECONDS, "telegram: not connected yet")
         options = delivery.options
+        post = with_reader_links(post, self.web_base_url)
         message = push_message(post, options.mode, bot_username=self.bot_username)
         preview = first_web_link(post.article.document) if post.article else None
         try:

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    WebAppInfo,
+)
 from telegram.constants import ParseMode
 
 from herald.core.actions import encode
+from herald.core.views import Button
 from herald.render.telegram_replies import Keyboard, TelegramMessage
 
 
-def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
-    rows = [
-        [
-            InlineKeyboardButton(button.label, url=button.url)
-            if button.url
-            else InlineKeyboardButton(button.label, callback_data=encode(button.action))  # type: ignore[arg-type]
-            for button in row
-        ]
-        for row in keyboard
-        if row
-    ]
+def markup(keyboard: Keyboard, *, private: bool = False) -> InlineKeyboardMarkup | None:
+    """`private`: the chat is a person's, where a reader button may open as a Mini App."""
+    rows = [[_button(button, private) for button in row] for row in keyboard if row]
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _button(button: Button, private: bool) -> InlineKeyboardButton:
+    if button.url and button.opens_reader and private and button.url.startswith("https://"):
+        # Telegram allows web_app buttons only in private chats, and only over HTTPS.
+        return InlineKeyboardButton(button.label, web_app=WebAppInfo(button.url))
+    if button.url:
+        return InlineKeyboardButton(button.label, url=button.url)
+    return InlineKeyboardButton(button.label, callback_data=encode(button.action))  # type: ignore[arg-type]
 
 
 async def send(
@@ -42,7 +51,7 @@ async def send(
                 handle,
                 caption=message.text or None,
                 parse_mode=ParseMode.HTML,
-                reply_markup=markup(message.keyboard),
+                reply_markup=markup(message.keyboard, private=chat_id > 0),
                 message_thread_id=thread_id,
                 disable_notification=silent,
             )
@@ -50,7 +59,7 @@ async def send(
         chat_id,
         message.text,
         parse_mode=ParseMode.HTML,
-        reply_markup=markup(message.keyboard),
+        reply_markup=markup(message.keyboard, private=chat_id > 0),  # users' ids are > 0
         link_preview_options=link_preview(preview_url),
         message_thread_id=thread_id,
         disable_notification=silent,

@@ -183,7 +183,12 @@ class SqliteOutbox:
             (errors,),
         ) as cursor:
             last = [(row[0], row[1], row[2], row[3]) async for row in cursor]
-        return OutboxStats(counts, last)
+        async with self._db.execute(
+            "SELECT min(created_at) FROM outbox WHERE state IN ('pending', 'sending')"
+        ) as cursor:
+            first = await cursor.fetchone()
+        oldest = float(first[0]) if first is not None and first[0] is not None else None
+        return OutboxStats(counts, last, oldest)
 
     async def _set(self, sql: str, params: tuple[object, ...]) -> None:
         async with self._database.transaction() as db:

@@ -19,6 +19,7 @@ from herald.indexing.cards import render_cards_now
 from herald.store.sqlite.aliases import alias_lookups
 from herald.store.sqlite.database import Database
 from herald.store.sqlite.search import ranked_matches
+from herald.store.sqlite.snippets import with_snippets
 
 _VISIBLE = "p.draft = 0 AND p.date <= :now"
 _VISIBLE_ROW = "+p.draft = 0 AND +p.date <= :now"
@@ -130,7 +131,7 @@ class SqlitePosts:
         if ranked is None:
             return None
         total, ids = ranked
-        return Slice(total, await self._by_ids(ids, now))
+        return Slice(total, await with_snippets(self._db, query, await self._by_ids(ids, now)))
 
     async def tags(self, *, now: int) -> list[tuple[str, int]]:
         """Every tag with its number of visible posts, most used first."""

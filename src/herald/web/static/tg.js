@@ -33,7 +33,15 @@
                            headers: { "Content-Type": "text/plain" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (answer) {
-        if (answer && answer.lang && answer.lang !== root.lang) location.reload();
+        if (!answer || !answer.lang || answer.lang === root.lang) return;
+        // Once a tab: where the cookie cannot be kept (a frame without third-party
+        // cookies) the page stays as it is rather than reload for ever.
+        var tried = "herald-lang-" + answer.lang;
+        try {
+          if (sessionStorage.getItem(tried)) return;
+          sessionStorage.setItem(tried, "1");
+        } catch (e) { return; }
+        location.reload();
       })
       .catch(function () {});
   }

@@ -16,6 +16,7 @@ from herald.core.records import PostRecord, PostSummary, Slice
 from herald.indexing.cards import render_cards_now
 from herald.store.postgres.database import Database, fetch, scalar, tuples
 from herald.store.postgres.search import ranked_matches
+from herald.store.postgres.snippets import with_snippets
 from herald.store.sqlite.aliases import alias_lookups
 
 FEED_CACHE_SIZE = 64
@@ -138,7 +139,9 @@ class PostgresPosts:
         if ranked is None:
             return None
         total, ids = ranked
-        return Slice(total, await self._by_ids(ids, now))
+        found = await self._by_ids(ids, now)
+        async with self._database.connection() as conn:
+            return Slice(total, await with_snippets(conn, query, found))
 
     async def tags(self, *, now: int) -> list[tuple[str, int]]:
         async with self._database.connection() as conn:

@@ -118,3 +118,9 @@ def test_a_distill_footnote_between_cjk_runs_leaves_them_joined() -> None:
     markdown = "长" * 20 + "<d-footnote>aside</d-footnote>梯度检查点用计算换显存。"
     assert unfound(markdown) == (set(), set())
     assert "aside" in searchable_text(markdown)
+
+
+def test_a_line_that_only_looks_like_a_fence_keeps_its_text() -> None:
+    """`` ```*`中 `` is no fence (its info string has a backtick): 中 is text a reader sees."""
+    assert unfound("```*`中") == (set(), set())
+    assert "中文" in searchable_text("```*`中文")

@@ -109,9 +109,12 @@ def _prose_marks(text: str) -> str:
 
 def _code_text(code: re.Match[str]) -> str:
     if code.group("fence") is not None:
-        lines = code.group().split("\n")
-        body = lines[1:-1] if len(lines) > 1 and _FENCE_END.fullmatch(lines[-1]) else lines[1:]
-        return _GAP + "\n".join(body) + _GAP
+        # The opening line keeps what follows its fence: a language (a harmless extra
+        # word), or text when the line is no fence at all (`` ```*`中 ``: backticks in it).
+        first, *lines = code.group().split("\n")
+        if lines and _FENCE_END.fullmatch(lines[-1]):
+            lines.pop()
+        return _GAP + "\n".join([first.lstrip(" \t>`~"), *lines]) + _GAP
     if code.group("span") is not None:
         return _GAP + code.group().strip("`") + _GAP
     return code.group()

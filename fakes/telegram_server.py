@@ -17,6 +17,7 @@ import contextlib
 import itertools
 import json
 import math
+import re
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -161,6 +162,8 @@ class FakeTelegram:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.inline_answers: dict[str, list[dict[str, Any]]] = {}
+        self.inline_buttons: dict[str, dict[str, Any]] = {}
+        """The button above an inline answer's results, by query id."""
         self.members: dict[tuple[int, int], str] = {}
         self.blocked: set[int] = set()
         self.kicked: set[int] = set()
@@ -606,6 +609,14 @@ class FakeTelegram:
             problem = check_keyboard(result.get("reply_markup"))
             if problem:
                 raise ApiError(400, problem)
+        button = params.get("button")
+        if button is not None:
+            text, start = button.get("text", ""), button.get("start_parameter", "")
+            if not 1 <= len(text) <= 64:
+                raise ApiError(400, "Bad Request: BUTTON_TEXT_INVALID")
+            if "web_app" not in button and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", start):
+                raise ApiError(400, "Bad Request: START_PARAM_INVALID")
+            self.inline_buttons[query_id] = button
         self.inline_answers[query_id] = results
         return True
 

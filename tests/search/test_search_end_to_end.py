@@ -69,12 +69,17 @@ async def test_inline_mode_searches_with_snippets_and_prefixes(
         emoji = await bot.tg.user_inline_query("😀")
         for query in (mixed, typing, emoji):
             await bot.tg.wait_for(lambda q=query: q in bot.tg.inline_answers)  # type: ignore[misc]
-        answers = bot.tg.inline_answers
+        answers, buttons = bot.tg.inline_answers, bot.tg.inline_buttons
+        [help_text] = await bot.say(ALICE, "/start _help")  # where the hint's button leads
+    assert "/search" in (help_text.text or "")
     [result] = answers[mixed]
     message = result["input_message_content"]["message_text"]
     assert "<b>Qwen2.5-VL</b>" in message and parse_html(message)
     assert [r["title"] for r in answers[typing]] == ["FlashAttention notes"]
     assert answers[emoji] == []
+    hint = buttons[emoji]
+    assert "has nothing to search for" in hint["text"] and hint["start_parameter"] == "_help"
+    assert mixed not in buttons
 
 
 async def test_discord_search_bolds_the_hit_and_hints_at_emoji(

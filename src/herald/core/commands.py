@@ -21,7 +21,7 @@ from herald.core.paging import page_argument
 from herald.core.ports import StoreUnavailable
 from herald.core.reader import ReaderService
 from herald.core.settings import settings_command, with_settings
-from herald.core.start_links import tag_in_start
+from herald.core.start_links import HELP_START, tag_in_start
 from herald.core.views import Button, FeedPage, Notice, Reply
 
 ArgumentKind = Literal["page", "text", "words", "language"]
@@ -90,6 +90,8 @@ class Command:
 
 
 async def _start(reader: ReaderService, request: Request) -> Reply:
+    if request.argument.strip() == HELP_START:  # from an inline query's hint button
+        return await _help(reader, request)
     ref = tag_in_start(request.argument)
     if ref is not None:  # a tag tapped on a card: t.me/<bot>?start=_t_<tag ref>
         return await reader.feed(ShowTag(ref), lang=request.lang)

@@ -15,6 +15,8 @@ import re
 from herald.core.actions import tag_ref
 
 TAG_PREFIX = "_t_"
+HELP_START = "_help"
+"""The `/start` payload that shows the help: never a post's key (`_` and 4 letters)."""
 _TAG_START = re.compile(rf"{TAG_PREFIX}([a-z2-7]{{10}})")
 
 

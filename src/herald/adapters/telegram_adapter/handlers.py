@@ -13,7 +13,13 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Chat as TelegramChat
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Message, Update
+from telegram import (
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
@@ -22,10 +28,12 @@ from herald.adapters import Services
 from herald.core.actions import SetOption, decode
 from herald.core.commands import Chat, Command, Request, execute
 from herald.core.i18n import Language, language_of, parse_language, t
+from herald.core.start_links import HELP_START
 from herald.core.views import ArticleView, FeedPage, Notice, Reply
 from herald.limits import (
     ECHOED_COMMAND_CHARS,
     TELEGRAM_CALLBACK_ANSWER_CHARS,
+    TELEGRAM_INLINE_BUTTON_CHARS,
     TELEGRAM_INLINE_RESULTS,
 )
 from herald.render.split import cut_point
@@ -194,7 +202,11 @@ class TelegramHandlers:
                         reply_markup=markup(article.message.keyboard),
                     )
                 )
-        await query.answer(results, cache_time=30, is_personal=False)
+        button = None
+        if isinstance(found, Notice) and text:  # nothing searchable typed: say so above
+            hint = found.text[:TELEGRAM_INLINE_BUTTON_CHARS]
+            button = InlineQueryResultsButton(text=hint, start_parameter=HELP_START)
+        await query.answer(results, cache_time=30, is_personal=False, button=button)
 
     # -- errors --------------------------------------------------------------------------
 

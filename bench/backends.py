@@ -1,9 +1,10 @@
 """`python -m bench.backends [posts]`: the same corpus on SQLite and PostgreSQL, same run.
 
 A first sync of `posts` generated posts (default 10,000) into each backend, then search
-and paging latencies (median and worst of 30 and 50 calls).  PostgreSQL is the tests'
-throwaway cluster (`tests/pg.py`: durability off, as there), so the sync figure is a lower
-bound for a server that syncs its WAL.
+and paging latencies (median and worst of 30 and 50 calls), then a 2,000-subscriber
+broadcast through the dispatcher with no network (what the outbox costs on each).
+PostgreSQL is the tests' throwaway cluster (`tests/pg.py`: durability off, as there), so
+the sync figure is a lower bound for a server that syncs its WAL.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from tests.pg import PostgresServer, find_bindir
 
 from bench.corpus import write_corpus
+from bench.push import broadcast_overhead
 from herald.indexing.sync import sync
 from herald.store import open_store
 
@@ -62,6 +64,12 @@ async def main(posts: int) -> None:
         try:
             sqlite = await _figures(base / "herald.db", base / "content")
             postgres = await _figures(server.create_database("bench"), base / "content")
+            for figures, location in (
+                (sqlite, base / "broadcast.db"),
+                (postgres, server.create_database("broadcast")),
+            ):
+                [(_, rate)] = (await broadcast_overhead(2000, location)).items()
+                figures["broadcast to 2,000 subscribers, own overhead (no network)"] = rate
         finally:
             server.stop()
     print(f"| {posts:,} posts | SQLite | PostgreSQL |\n| --- | --- | --- |")

@@ -19,13 +19,14 @@ from bench.corpus import write_corpus
 from bench.suite import store_at
 from herald.app import run_service, startup_heap_frozen
 from herald.config import load_config
+from herald.core.ports import Store
 from herald.core.reader import ReaderService
 from herald.core.records import Delivery
 from herald.core.views import Announcement
 from herald.indexing.sync import sync
 from herald.push.dispatcher import Dispatcher
 from herald.push.pacing import ChatLimits, Pacer
-from herald.store.sqlite import SqliteStore, open_store
+from herald.store import open_store
 
 
 def _config(base: Path, tg: FakeTelegram, push: str = "") -> Path:
@@ -92,9 +93,13 @@ class _Counting:
         self.sent += 1
 
 
-async def _broadcast_store(base: Path, platform: str, chats: list[int]) -> SqliteStore:
+async def _broadcast_store(
+    base: Path, platform: str, chats: list[int], location: Path | str | None = None
+) -> Store:
+    """A store with `chats` subscribed and one new post planned for all of them (the
+    SQLite file in `base`, or `location`: another SQLite file or a PostgreSQL URL)."""
     (base / "content").mkdir(parents=True)
-    store = await open_store(base / "h.db", excerpt_chars=350)
+    store = await open_store(location or base / "h.db", excerpt_chars=350)
     await sync(store.index, base / "content", excerpt_chars=350)  # first sync: silent
     for chat in chats:
         await store.subscriptions.subscribe(platform, str(chat))
@@ -103,9 +108,11 @@ async def _broadcast_store(base: Path, platform: str, chats: list[int]) -> Sqlit
     return store
 
 
-async def broadcast_overhead(subscribers: int = 2000) -> dict[str, Any]:
+async def broadcast_overhead(
+    subscribers: int = 2000, location: Path | str | None = None
+) -> dict[str, Any]:
     base = Path(tempfile.mkdtemp(prefix="herald-broadcast-"))
-    store = await _broadcast_store(base, "bench", list(range(subscribers)))
+    store = await _broadcast_store(base, "bench", list(range(subscribers)), location)
     try:
         messenger = _Counting()
         dispatcher = Dispatcher(store.outbox, ReaderService(store), [messenger], concurrency=16)

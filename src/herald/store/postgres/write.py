@@ -13,18 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Any
 
 from herald.content.links import link_key
 from herald.content.sites.common import DUPLICATE, taken_slug_warning
 from herald.core.actions import tag_ref
 from herald.core.records import Prepared, SyncReport
+from herald.store.identity import Kind, claimed_row, slug_holder
 from herald.store.postgres.database import Connection, scalar, tuples
 from herald.store.postgres.lexemes import INSERT_SEARCH, search_rows
 from herald.store.postgres.tombstones import REMOVED, Row, bury, placeholder, rows_by, rows_by_path
 from herald.store.sqlite.aliases import alias_keys
-
-Kind = Literal["new", "updated", "revived"]
 
 _UPSERT_POST = (
     "INSERT INTO posts (id, path, slug, link_key, title, date, updated, tags, summary, "
@@ -208,21 +207,9 @@ class BatchWriter:
     ) -> tuple[int, Kind]:
         """Whose row a file that loads takes, and what that means for the report."""
         assert item.post is not None
-        slug = item.post.slug
-        holder = holders.get(slug) or holders.get(link_key(slug))
-        if holder is not None and holder.id in self.claimed:
-            holder = None
-        kind: Kind = "revived"
-        if row is not None and not row.removed:
-            post_id, kind = row.id, "updated"
-        elif holder is not None and not holder.removed:
-            post_id = holder.id  # moved: its old path leaves in this sync
-        elif row is not None and row.id not in self.claimed:
-            post_id = row.id
-        elif holder is not None:
-            post_id = holder.id  # came back under another path
-        else:
-            post_id, kind = self._new_id(), "new"
+        holder = slug_holder(item.post.slug, holders, self.claimed)
+        found, kind = claimed_row(row, holder, self.claimed)
+        post_id = self._new_id() if found is None else found
         self.claimed.add(post_id)
         if holder is not None and holder.id != post_id:
             await self._release_slug(holder)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import replace
-from typing import Literal
 
 import aiosqlite
 
@@ -32,12 +31,11 @@ from herald.content.links import link_key
 from herald.content.sites.common import DUPLICATE, taken_slug_warning
 from herald.core.actions import tag_ref
 from herald.core.records import Prepared, SyncReport
+from herald.store.identity import Kind, claimed_row, slug_holder
 from herald.store.sqlite.aliases import alias_keys
 from herald.store.sqlite.tombstones import REMOVED, Row, bury, placeholder, rows_by, rows_by_path
 
 __all__ = ["DUPLICATE", "REMOVED", "BatchWriter", "Kind", "bury", "placeholder", "rows_by_path"]
-
-Kind = Literal["new", "updated", "revived"]
 
 
 class BatchWriter:
@@ -203,21 +201,9 @@ class BatchWriter:
     ) -> tuple[int, Kind]:
         """Whose row a file that loads takes, and what that means for the report."""
         assert item.post is not None
-        slug = item.post.slug
-        holder = holders.get(slug) or holders.get(link_key(slug))
-        if holder is not None and holder.id in self.claimed:
-            holder = None
-        kind: Kind = "revived"
-        if row is not None and not row.removed:
-            post_id, kind = row.id, "updated"
-        elif holder is not None and not holder.removed:
-            post_id = holder.id  # moved: its old path leaves in this sync
-        elif row is not None and row.id not in self.claimed:
-            post_id = row.id
-        elif holder is not None:
-            post_id = holder.id  # came back under another path
-        else:
-            post_id, kind = self._new_id(), "new"
+        holder = slug_holder(item.post.slug, holders, self.claimed)
+        found, kind = claimed_row(row, holder, self.claimed)
+        post_id = self._new_id() if found is None else found
         self.claimed.add(post_id)
         if holder is not None and holder.id != post_id:
             await self._release_slug(holder)

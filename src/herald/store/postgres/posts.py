@@ -16,7 +16,7 @@ from herald.core.records import PostRecord, PostSummary, Slice
 from herald.indexing.cards import render_cards_now
 from herald.store.postgres.database import Database, fetch, scalar, tuples
 from herald.store.postgres.search import ranked_matches
-from herald.store.postgres.snippets import with_snippets
+from herald.store.snippets import with_snippets
 from herald.store.sqlite.aliases import alias_lookups
 
 FEED_CACHE_SIZE = 64
@@ -139,9 +139,12 @@ class PostgresPosts:
         if ranked is None:
             return None
         total, ids = ranked
-        found = await self._by_ids(ids, now)
+        return Slice(total, await with_snippets(query, await self._by_ids(ids, now), self._bodies))
+
+    async def _bodies(self, ids: list[int]) -> dict[int, str]:
         async with self._database.connection() as conn:
-            return Slice(total, await with_snippets(conn, query, found))
+            rows = await tuples(conn, "SELECT id, body FROM posts WHERE id = ANY(%s)", (ids,))
+        return {row[0]: row[1] for row in rows}
 
     async def tags(self, *, now: int) -> list[tuple[str, int]]:
         async with self._database.connection() as conn:

@@ -10,16 +10,17 @@ import hashlib
 import json
 from array import array
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import aiosqlite
 
 from herald.core.records import PostRecord, PostSummary, Slice
 from herald.indexing.cards import render_cards_now
+from herald.store.snippets import with_snippets
 from herald.store.sqlite.aliases import alias_lookups
 from herald.store.sqlite.database import Database
 from herald.store.sqlite.search import ranked_matches
-from herald.store.sqlite.snippets import with_snippets
 
 _VISIBLE = "p.draft = 0 AND p.date <= :now"
 _VISIBLE_ROW = "+p.draft = 0 AND +p.date <= :now"
@@ -131,7 +132,12 @@ class SqlitePosts:
         if ranked is None:
             return None
         total, ids = ranked
-        return Slice(total, await with_snippets(self._db, query, await self._by_ids(ids, now)))
+        return Slice(total, await with_snippets(query, await self._by_ids(ids, now), self._bodies))
+
+    async def _bodies(self, ids: list[int]) -> dict[int, str]:
+        marks = ",".join("?" * len(ids))
+        rows = await self._rows(f"SELECT id, body FROM posts WHERE id IN ({marks})", ids)
+        return {row["id"]: row["body"] for row in rows}
 
     async def tags(self, *, now: int) -> list[tuple[str, int]]:
         """Every tag with its number of visible posts, most used first."""
@@ -210,7 +216,7 @@ class SqlitePosts:
         return rows[0]["text"] if rows else None
 
     async def _rows(
-        self, sql: str, params: dict[str, object] | list[object]
+        self, sql: str, params: dict[str, object] | Sequence[object]
     ) -> list[aiosqlite.Row]:
         async with self._db.execute(sql, params) as cursor:
             return list(await cursor.fetchall())

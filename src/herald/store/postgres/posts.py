@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 
 from herald.core.records import PostRecord, PostSummary, Slice
 from herald.indexing.cards import render_cards_now
+from herald.store.names import Lookup, slug_lookups
 from herald.store.postgres.database import Database, fetch, scalar, tuples
 from herald.store.postgres.search import ranked_matches
 from herald.store.snippets import with_snippets
-from herald.store.sqlite.aliases import alias_lookups
 
 FEED_CACHE_SIZE = 64
 """Feeds (latest, and one per tag) whose order is kept in memory: 8 bytes a post each."""
@@ -26,7 +26,12 @@ _CARD = (
     "CASE WHEN p.excerpt IS NULL THEN p.body END AS unrendered_body"
 )
 _VISIBLE = "p.draft = 0 AND p.date <= %(now)s"
-_BY_ALIAS = "p.id = (SELECT post_id FROM post_aliases WHERE alias = %(key)s)"
+_BY_NAME: dict[Lookup, str] = {
+    "slug": "p.slug = %(key)s",
+    "link_key": "p.link_key = %(key)s",
+    "slug_ignoring_case": "lower(p.slug) = lower(%(key)s)",  # ASCII case, on both backends
+    "alias": "p.id = (SELECT post_id FROM post_aliases WHERE alias = %(key)s)",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,20 +166,12 @@ class PostgresPosts:
         return await self._record("p.id = %(key)s", post_id, now)
 
     async def by_slug(self, slug: str, *, now: int) -> PostRecord | None:
-        """By slug, deep-link key, slug ignoring case; then by alias (the names a site's
-        post had before, `herald.store.sqlite.aliases`); then as a pasted site URL."""
-        found = await self._record("p.slug = %(key)s", slug, now)
-        if found is None:
-            found = await self._record("p.link_key = %(key)s", slug, now)
-        if found is None:  # slugs are matched case-insensitively (ASCII, as on SQLite)
-            found = await self._record("lower(p.slug) = lower(%(key)s)", slug, now)
-        for key in alias_lookups(slug):
+        """By every name a post answers to, in `herald.store.names.slug_lookups`' order."""
+        for lookup, key in slug_lookups(slug):
+            found = await self._record(_BY_NAME[lookup], key, now)
             if found is not None:
-                break
-            found = await self._record(_BY_ALIAS, key, now)
-            if found is None and key != slug:
-                found = await self._record("p.slug = %(key)s", key, now)
-        return found
+                return found
+        return None
 
     async def _record(self, where: str, key: object, now: int) -> PostRecord | None:
         async with self._database.connection() as conn:

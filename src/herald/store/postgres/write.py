@@ -20,10 +20,10 @@ from herald.content.sites.common import DUPLICATE, taken_slug_warning
 from herald.core.actions import tag_ref
 from herald.core.records import Prepared, SyncReport
 from herald.store.identity import Kind, claimed_row, slug_holder
+from herald.store.names import alias_keys
 from herald.store.postgres.database import Connection, scalar, tuples
 from herald.store.postgres.lexemes import INSERT_SEARCH, search_rows
 from herald.store.postgres.tombstones import REMOVED, Row, bury, placeholder, rows_by, rows_by_path
-from herald.store.sqlite.aliases import alias_keys
 
 _UPSERT_POST = (
     "INSERT INTO posts (id, path, slug, link_key, title, date, updated, tags, summary, "

@@ -17,8 +17,8 @@ import aiosqlite
 
 from herald.core.records import PostRecord, PostSummary, Slice
 from herald.indexing.cards import render_cards_now
+from herald.store.names import Lookup, slug_lookups
 from herald.store.snippets import with_snippets
-from herald.store.sqlite.aliases import alias_lookups
 from herald.store.sqlite.database import Database
 from herald.store.sqlite.search import ranked_matches
 
@@ -33,7 +33,12 @@ _SUMMARY_COLUMNS = (
     "CASE WHEN p.excerpt IS NULL THEN p.body END AS unrendered_body"
 )
 """A card's columns; the body only comes along when its excerpt is not rendered yet."""
-_BY_ALIAS = "p.id = (SELECT post_id FROM post_aliases WHERE alias = :key)"
+_BY_NAME: dict[Lookup, str] = {
+    "slug": "p.slug = :key",
+    "link_key": "p.link_key = :key",
+    "slug_ignoring_case": "lower(p.slug) = lower(:key)",  # ASCII case, on both backends
+    "alias": "p.id = (SELECT post_id FROM post_aliases WHERE alias = :key)",
+}
 
 
 def _summary(row: aiosqlite.Row, excerpts: dict[int, str]) -> PostSummary:
@@ -153,20 +158,12 @@ class SqlitePosts:
         return await self._record("p.id = :key", post_id, now)
 
     async def by_slug(self, slug: str, *, now: int) -> PostRecord | None:
-        """By slug, deep-link key, slug ignoring case; then by alias (the names a site's
-        post had before, `herald.store.sqlite.aliases`); then as a pasted site URL."""
-        found = await self._record("p.slug = :key", slug, now)
-        if found is None:
-            found = await self._record("p.link_key = :key", slug, now)
-        if found is None:  # slugs are matched case-insensitively as a courtesy
-            found = await self._record("lower(p.slug) = lower(:key)", slug, now)
-        for key in alias_lookups(slug):
+        """By every name a post answers to, in `herald.store.names.slug_lookups`' order."""
+        for lookup, key in slug_lookups(slug):
+            found = await self._record(_BY_NAME[lookup], key, now)
             if found is not None:
-                break
-            found = await self._record(_BY_ALIAS, key, now)
-            if found is None and key != slug:
-                found = await self._record("p.slug = :key", key, now)
-        return found
+                return found
+        return None
 
     async def _record(self, where: str, key: object, now: int) -> PostRecord | None:
         rows = await self._rows(

@@ -32,7 +32,7 @@ from herald.content.sites.common import DUPLICATE, taken_slug_warning
 from herald.core.actions import tag_ref
 from herald.core.records import Prepared, SyncReport
 from herald.store.identity import Kind, claimed_row, slug_holder
-from herald.store.sqlite.aliases import alias_keys
+from herald.store.names import alias_keys
 from herald.store.sqlite.tombstones import REMOVED, Row, bury, placeholder, rows_by, rows_by_path
 
 __all__ = ["DUPLICATE", "REMOVED", "BatchWriter", "Kind", "bury", "placeholder", "rows_by_path"]

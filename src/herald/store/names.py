@@ -1,4 +1,4 @@
-"""Aliases: the other names a post answers to (migration V11), written and looked up.
+"""The names a post answers to, and the order they are looked up in, on every backend.
 
 A Jekyll or Hugo post is named by its URL's last segment; the names it had before (the
 slug Herald gave the file until it read the site, so old links, deep links and buttons
@@ -10,7 +10,8 @@ under that key too, so a shared `t.me/<bot>?start=_…` link still opens the pos
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Literal
 
 from herald.content.links import link_key
 from herald.content.sites.common import normalise, path_slug, slug_of_url
@@ -46,3 +47,21 @@ def alias_lookups(text: str) -> list[str]:
         for dropped in range(min(MAX_SEGMENTS_DROPPED, len(segments) - 1) + 1):
             keys.append(path_slug("/".join(segments[dropped:])))
     return [key for index, key in enumerate(keys) if key and key not in keys[:index]]
+
+
+Lookup = Literal["slug", "link_key", "slug_ignoring_case", "alias"]
+"""Which column a name is looked for in: each backend has one condition for each."""
+
+
+def slug_lookups(text: str) -> Iterator[tuple[Lookup, str]]:
+    """Where to look for what a reader gave (`/read`, a deep link, a pasted URL), in
+    order, until a published post is found: a slug, a deep-link key, a slug ignoring case
+    (a courtesy), then each of `alias_lookups` as an alias and, if it is another name, as
+    a slug."""
+    yield "slug", text
+    yield "link_key", text
+    yield "slug_ignoring_case", text
+    for key in alias_lookups(text):
+        yield "alias", key
+        if key != text:
+            yield "slug", key

@@ -14,13 +14,13 @@ from typing import Protocol
 
 from herald.core.records import (
     Delivery,
+    KnownSources,
     OutboxStats,
     PendingCard,
     PostRecord,
     Prepared,
     PushOptions,
     Slice,
-    SourceState,
     Subscription,
     SyncReport,
 )
@@ -195,7 +195,7 @@ class ContentIndex(Protocol):
         again, an index made another way means every file is read again."""
         ...
 
-    async def sources(self, only: Collection[str] | None = None) -> dict[str, SourceState]: ...
+    async def sources(self, only: Collection[str] | None = None) -> KnownSources: ...
 
     async def hashes(self, paths: Sequence[str]) -> dict[str, str]: ...
 

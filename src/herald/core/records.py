@@ -6,9 +6,10 @@ a second backend returns exactly the same shapes as the first.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from herald.content.post import Post
 from herald.core.search import Snippet
@@ -106,13 +107,28 @@ class OutboxStats:
 
 
 @dataclass(frozen=True, slots=True)
-class SourceState:
-    """What the store remembers of a file, to decide whether it must be read again."""
+class KnownSources:
+    """What the store remembers of the files it read, to decide which to read again.
 
-    size: int
-    mtime_ns: int
-    retry: bool = False
-    """It failed only because another file held its slug: read it again every sync."""
+    Plain `(size, mtime_ns)` tuples by path rather than a record per file: at 100k files
+    a no-change sync is this mapping compared with the scan's, which `dict.items()` set
+    operations do without a Python step per file."""
+
+    stats: dict[str, tuple[int, int]]
+    """Every stored file: (size, mtime_ns) when it was last read."""
+    retry: frozenset[str] = frozenset()
+    """Files that failed only because another file held their slug: read every sync."""
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Sequence[Any]]) -> KnownSources:
+        """From a backend's `(path, size, mtime_ns, retry)` rows."""
+        stats: dict[str, tuple[int, int]] = {}
+        retry = []
+        for path, size, mtime_ns, again in rows:
+            stats[path] = (size, mtime_ns)
+            if again:
+                retry.append(path)
+        return cls(stats, frozenset(retry))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from herald.core.records import SourceState
+from herald.core.records import KnownSources
 from herald.indexing.scan import OnDisk
 
 
@@ -22,16 +22,14 @@ class Plan:
     unchanged: int = 0
 
 
-def plan(on_disk: OnDisk, known: dict[str, SourceState]) -> Plan:
-    result = Plan()
-    for relpath, stat in on_disk.items():
-        state = known.get(relpath)
-        if state is None or state.retry or (state.size, state.mtime_ns) != stat:
-            result.stale.append(relpath)
-            if state is not None and not state.retry:
-                result.rehash.append(relpath)
-        else:
-            result.unchanged += 1
-    result.stale.sort()
-    result.removed = sorted(path for path in known if path not in on_disk)
-    return result
+def plan(on_disk: OnDisk, known: KnownSources) -> Plan:
+    """Set operations on the two mappings' items, not a Python step per file: a
+    no-change sync of 100k files is mostly this comparison."""
+    changed = {path for path, _ in on_disk.items() - known.stats.items()}
+    stale = sorted(changed.union(known.retry.intersection(on_disk)))
+    return Plan(
+        stale=stale,
+        rehash=[path for path in stale if path in known.stats and path not in known.retry],
+        removed=sorted(known.stats.keys() - on_disk.keys()),
+        unchanged=len(on_disk) - len(stale),
+    )

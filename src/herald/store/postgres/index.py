@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 
 from herald.content.sites.common import DUPLICATE
-from herald.core.records import PendingCard, Prepared, SourceState, SyncReport
+from herald.core.records import KnownSources, PendingCard, Prepared, SyncReport
 from herald.store.postgres.database import Connection, Database, fetch, scalar, tuples
 from herald.store.postgres.publish import (
     mark_synced,
@@ -50,7 +50,7 @@ class PostgresContentIndex:
                 (json.dumps(wanted),),
             )
 
-    async def sources(self, only: Collection[str] | None = None) -> dict[str, SourceState]:
+    async def sources(self, only: Collection[str] | None = None) -> KnownSources:
         """Kept small on purpose (no hashes): at 100k files this is most of a sync's memory."""
         sql = (
             "SELECT path, size, mtime_ns, "
@@ -62,7 +62,7 @@ class PostgresContentIndex:
             params["only"] = sorted(only)
         async with self._database.connection() as conn:
             rows = await tuples(conn, sql, params)
-        return {row[0]: SourceState(row[1], row[2], bool(row[3])) for row in rows}
+        return KnownSources.from_rows(rows)
 
     async def hashes(self, paths: Sequence[str]) -> dict[str, str]:
         if not paths:

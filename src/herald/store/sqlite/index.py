@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 
 import aiosqlite
 
-from herald.core.records import PendingCard, Prepared, SourceState, SyncReport
+from herald.core.records import KnownSources, PendingCard, Prepared, SyncReport
 from herald.store.sqlite.database import Database
 from herald.store.sqlite.publish import (
     in_chunks,
@@ -53,27 +53,21 @@ class SqliteContentIndex:
                 (json.dumps(wanted),),
             )
 
-    async def sources(self, only: Collection[str] | None = None) -> dict[str, SourceState]:
+    async def sources(self, only: Collection[str] | None = None) -> KnownSources:
         """Kept small on purpose (no hashes): at 100k files this is most of a sync's memory."""
         sql = (
             "SELECT path, size, mtime_ns, "
             f"coalesce(substr(error, 1, {len(DUPLICATE)}) = '{DUPLICATE}', 0) FROM sources"
         )
-        known: dict[str, SourceState] = {}
-
-        async def collect(cursor: aiosqlite.Cursor) -> None:
-            while rows := await cursor.fetchmany(5000):
-                for row in rows:
-                    known[row[0]] = SourceState(row[1], row[2], bool(row[3]))
-
+        rows: list[aiosqlite.Row] = []
         if only is None:
             async with self._db.execute(sql) as cursor:
-                await collect(cursor)
+                rows += await cursor.fetchall()
         else:
             for chunk, marks in in_chunks(sorted(only)):
                 async with self._db.execute(f"{sql} WHERE path IN ({marks})", chunk) as cursor:
-                    await collect(cursor)
-        return known
+                    rows += await cursor.fetchall()
+        return KnownSources.from_rows(rows)
 
     async def hashes(self, paths: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}

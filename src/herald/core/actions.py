@@ -9,6 +9,7 @@ exact shapes `encode` produces, with numbers in range, and returns None for anyt
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -121,11 +122,14 @@ _FEED_PARTS = re.compile(rf"(l):({_PAGE})|([ts]):([a-z2-7]{{10}}):({_PAGE})")
 _READ = re.compile(rf"r:([1-9a-z][0-9a-z]{{0,7}})(?::({_FEED}))?")
 
 
+@functools.lru_cache(maxsize=4096)
 def tag_ref(tag: str) -> str:
     """The tag's button key: a hash of its casefolded name, so no lookup table is written
-    when a button is made; the store finds the tag again from it (`Posts.tag_for_ref`)."""
+    when a button is made; the store finds the tag again from it (`Posts.tag_for_ref`).
+    Cached: a sync asks for the same few tags on every post.  Ten base32 characters are
+    the digest's first 50 bits, so only its first 10 bytes are encoded."""
     digest = hashlib.sha256(tag.casefold().encode("utf-8")).digest()
-    return base64.b32encode(digest).decode("ascii")[:10].lower()
+    return base64.b32encode(digest[:10]).decode("ascii")[:10].lower()
 
 
 def _base36(number: int) -> str:

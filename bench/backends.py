@@ -3,8 +3,8 @@
 A first sync of `posts` generated posts (default 10,000) into each backend, then search
 and paging latencies (median and worst of 30 and 50 calls), then a 2,000-subscriber
 broadcast through the dispatcher with no network (what the outbox costs on each).
-PostgreSQL is the tests' throwaway cluster (`tests/pg.py`: durability off, as there), so
-the sync figure is a lower bound for a server that syncs its WAL.
+PostgreSQL is the tests' throwaway cluster (`fakes/postgres_server.py`, durability off),
+so its sync figure is a lower bound for a server that syncs its WAL.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.pg import PostgresServer, find_bindir
+from fakes.postgres_server import PostgresServer, find_bindir
 
 from bench.corpus import write_corpus
 from bench.push import broadcast_overhead

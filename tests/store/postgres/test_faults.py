@@ -15,10 +15,10 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from fakes.postgres_server import PostgresServer, find_bindir
 
 from herald.core.ports import Store, StoreError, StoreUnavailable
 from herald.store import open_store
-from tests.pg import PostgresServer, find_bindir
 
 
 @pytest.fixture

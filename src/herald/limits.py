@@ -133,9 +133,10 @@ WEB_INIT_DATA_CHARS: Final = 16_384
 
 # -- issue 19: one send budget per token across replicas (PostgreSQL) ---------------------
 SHARED_BUDGET_REPLY_SHARE: Final = 1 / 6
-"""Of a token's overall rate, the share pushes leave free for replies when replicas share
-the budget (5 of Telegram's 30 a second): a reply on one replica never waits behind a
-broadcast another replica sends, which it cannot see queueing."""
+"""Of a token's overall window, the share pushes never take when replicas share the budget
+(5 of Telegram's 30 a second): a reply on one replica never waits behind a broadcast
+another replica sends, which it cannot see queueing.  Replies may also take whatever the
+pushes leave."""
 SEND_LEASE_SECONDS: Final = 30.0
 """A send's turn counts as in flight at most this long (past python-telegram-bot's
 timeouts): the turns of a replica that died mid-send come free after it."""

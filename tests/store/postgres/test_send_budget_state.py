@@ -83,8 +83,27 @@ async def test_pushes_leave_five_turns_a_second_to_the_replies_of_every_replica(
     replicas: tuple[Replica, Replica],
 ) -> None:
     a, b = replicas
+    assert await broadcast_for_a_second(a, b) == 25  # the window's 30 less the replies' 5
+    for index in range(5):  # and a reply on either replica goes at once
+        assert (await (a if index % 2 else b).take(f"reader {index}")).granted
+    assert (await a.take("one reply too many")).blocker == "overall"
+
+
+async def test_replies_within_their_reserve_take_nothing_from_the_pushes(
+    replicas: tuple[Replica, Replica],
+) -> None:
+    a, b = replicas
+    for index in range(3):
+        await a.send(f"reader {index}")
+    assert await broadcast_for_a_second(a, b) == 25
+    assert (await b.take("reader 3")).granted and (await a.take("reader 4")).granted
+    assert (await b.take("reader 5")).blocker == "overall"  # 30 in the second
+
+
+async def broadcast_for_a_second(a: Replica, b: Replica) -> int:
+    """Pushes from both replicas, as fast as the budget lets them, for one second."""
     pushed = 0
-    for step in range(50):  # a second of broadcast from both, as fast as the budget lets it
+    for step in range(50):
         at(step / 50, a, b)
         for name, replica in (("a", a), ("b", b)):
             chat = f"subscriber {name}{step}"
@@ -92,10 +111,7 @@ async def test_pushes_leave_five_turns_a_second_to_the_replies_of_every_replica(
             if turn.granted:
                 pushed += 1
                 await replica.state.release(chat, turn, group=False)
-    assert pushed == 25  # in its first second: the window's 30 less the replies' 5
-    for index in range(5):  # and a reply on either replica goes at once
-        assert (await (a if index % 2 else b).take(f"reader {index}")).granted
-    assert (await a.take("one reply too many")).blocker == "overall"
+    return pushed
 
 
 async def test_pushes_are_spread_a_twenty_fifth_of_a_second_apart(

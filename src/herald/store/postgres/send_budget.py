@@ -8,9 +8,10 @@ their requests' travel times differ, no sliding window as the platform counts ho
 than one process's budget would let through.
 
 Replies keep their priority across replicas without seeing each other's queues: pushes
-leave a reserve of the window free (`SHARED_BUDGET_REPLY_SHARE`), which only replies may
-take, and are spread over the rest.  Within a replica, as in `Pacer`, one task asks for
-turns, replies first, a chat whose bucket is empty not holding up the others.
+never hold more than the window less a reserve (`SHARED_BUDGET_REPLY_SHARE`: 25 of 30),
+spread over the second; replies take any free entry.  Within a replica, as in `Pacer`,
+one task asks for turns, replies first, a chat whose bucket is empty not holding up the
+others.
 
 A 429 heard by any replica pauses this one at once and every other from its next request
 (`paused_until` in the token's row).  A replica that dies mid-send holds its turns until

@@ -7,6 +7,8 @@
 --   answered      the overall window, a ring of its `count` last sends: when the platform
 --                 answered each, or while one is in flight, when it surely will have (its
 --                 taking + the lease) - so a replica that dies mid-send frees its entry;
+--   pushed        which of those entries a push took last: pushes may hold all but
+--                 `reserve` of them, which are the replies' of every replica;
 --   push_next     when the next push may go (pushes are spread, replies are not);
 --   paused_until  a 429 heard by any replica stops every replica until then.
 -- `send_budget_chats`, one row per chat sent to lately:
@@ -16,6 +18,7 @@
 CREATE UNLOGGED TABLE send_budgets (
     budget text PRIMARY KEY,
     answered double precision[] NOT NULL,
+    pushed boolean[] NOT NULL,
     push_next double precision NOT NULL DEFAULT '-infinity',
     paused_until double precision NOT NULL DEFAULT '-infinity'
 );
@@ -35,9 +38,10 @@ RETURNS double precision LANGUAGE sql IMMUTABLE AS $$
     SELECT t FROM unnest(ring) AS t ORDER BY t OFFSET need - 1 LIMIT 1
 $$;
 
--- Take one send's turn, or say who is in the way and for how long. A reply needs one free
--- entry of the overall ring; a push needs `reserve` more (kept for the replies of every
--- replica) and its spacing. Locks the token's row, then the chat's: takes are serialised.
+-- Take one send's turn, or say who is in the way and for how long. Any send needs a free
+-- entry of the overall ring; a push also needs its spacing, and fewer than `count -
+-- reserve` entries still counting pushes (the rest are for the replies of every replica).
+-- Locks the token's row, then the chat's: takes are serialised.
 CREATE FUNCTION send_budget_take(
     p_budget text, p_chat text, p_group boolean, p_reply boolean,
     p_count integer, p_span double precision, p_reserve integer,
@@ -51,30 +55,39 @@ CREATE FUNCTION send_budget_take(
 DECLARE
     now_ double precision := coalesce(p_at, extract(epoch FROM clock_timestamp()));
     ring double precision[];
+    kinds boolean[];
+    held integer;
     chat_ring double precision[];
     at double precision;
+    moment double precision;
     b send_budgets%ROWTYPE;
     c send_budget_chats%ROWTYPE;
 BEGIN
     granted := false;
-    INSERT INTO send_budgets (budget, answered)
-    VALUES (p_budget, array_fill('-infinity'::double precision, ARRAY[p_count]))
+    INSERT INTO send_budgets (budget, answered, pushed)
+    VALUES (p_budget, array_fill('-infinity'::double precision, ARRAY[p_count]),
+            array_fill(false, ARRAY[p_count]))
     ON CONFLICT (budget) DO NOTHING;
     SELECT * INTO b FROM send_budgets WHERE budget = p_budget FOR UPDATE;
     ring := b.answered;
+    kinds := b.pushed;
     IF cardinality(ring) <> p_count THEN  -- the limit changed: every entry as its latest
         ring := array_fill((SELECT max(t) FROM unnest(ring) AS t), ARRAY[p_count]);
+        kinds := array_fill(true, ARRAY[p_count]);
     END IF;
     IF b.paused_until > now_ THEN
         wait := b.paused_until - now_;
         blocker := 'paused';
         RETURN;
     END IF;
-    IF p_reply THEN
-        at := send_budget_free_at(ring, 1) + p_span;
-    ELSE
-        at := greatest(send_budget_free_at(ring, p_reserve + 1) + p_span,
-                       b.push_next - p_tolerance);
+    at := send_budget_free_at(ring, 1) + p_span;
+    IF NOT p_reply THEN
+        at := greatest(at, b.push_next - p_tolerance);
+        SELECT count(*), min(e.t) + p_span INTO held, moment
+        FROM unnest(ring, kinds) AS e(t, push) WHERE e.push AND e.t + p_span > now_;
+        IF held >= p_count - p_reserve THEN
+            at := greatest(at, moment);
+        END IF;
     END IF;
     IF at > now_ THEN
         wait := at - now_;
@@ -108,8 +121,10 @@ BEGIN
     taken := now_ + p_lease;
     slot := array_position(ring, send_budget_free_at(ring, 1));
     ring[slot] := taken;
+    kinds[slot] := NOT p_reply;
     UPDATE send_budgets SET
         answered = ring,
+        pushed = kinds,
         push_next = CASE WHEN p_reply THEN push_next
                          ELSE greatest(push_next, now_) + p_spacing END
     WHERE budget = p_budget;
@@ -150,8 +165,9 @@ $$;
 CREATE FUNCTION send_budget_pause(
     p_budget text, p_count integer, p_seconds double precision, p_at double precision
 ) RETURNS double precision LANGUAGE sql AS $$
-    INSERT INTO send_budgets AS b (budget, answered, paused_until)
+    INSERT INTO send_budgets AS b (budget, answered, pushed, paused_until)
     VALUES (p_budget, array_fill('-infinity'::double precision, ARRAY[p_count]),
+            array_fill(false, ARRAY[p_count]),
             coalesce(p_at, extract(epoch FROM clock_timestamp())) + p_seconds)
     ON CONFLICT (budget) DO UPDATE
         SET paused_until = greatest(b.paused_until, excluded.paused_until)

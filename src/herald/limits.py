@@ -141,4 +141,5 @@ SEND_LEASE_SECONDS: Final = 30.0
 """A send's turn counts as in flight at most this long (past python-telegram-bot's
 timeouts): the turns of a replica that died mid-send come free after it."""
 SHARED_BUDGET_POLL_SECONDS: Final = 0.025
-"""A replica waiting on another's sends asks again this often (it cannot be told)."""
+"""A replica waiting for a chat another replica has a message in flight to asks again this
+often (it cannot be told when that message is answered)."""

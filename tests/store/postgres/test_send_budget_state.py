@@ -40,13 +40,11 @@ class Replica:
     async def take(self, chat: str, *, reply: bool = True) -> Turn:
         return await self.state.take(chat, group=chat.startswith("-"), reply=reply)
 
-    async def send(self, chat: str, *, reply: bool = True, rtt: float = 0.0) -> Turn:
-        """Take a turn and give it back `rtt` later, as a send answered then."""
+    async def send(self, chat: str, *, reply: bool = True) -> Turn:
+        """Take a turn and give it back at once, as a send answered at once."""
         turn = await self.take(chat, reply=reply)
         assert turn.granted, turn
-        self.now += rtt
         await self.state.release(chat, turn, group=chat.startswith("-"))
-        self.now -= rtt
         return turn
 
 
@@ -67,12 +65,19 @@ async def test_thirty_replies_in_a_window_then_none_until_a_second_after_the_ans
     replicas: tuple[Replica, Replica],
 ) -> None:
     a, b = replicas
-    for chat in range(15):
-        await a.send(f"a{chat}", rtt=0.05)
-        await b.send(f"b{chat}", rtt=0.05)
+    turns = [
+        (replica, f"{name}{chat}") for chat in range(15) for name, replica in (("a", a), ("b", b))
+    ]
+    taken = [(replica, chat, await replica.take(chat)) for replica, chat in turns]
+    in_flight = await a.take("late")
+    assert (in_flight.granted, in_flight.blocker) == (False, "overall")
+    assert in_flight.wait == pytest.approx(1.001)  # the soonest an answer can free one
+    at(0.05, a, b)
+    for replica, chat, turn in taken:
+        await replica.state.release(chat, turn, group=False)
     refused = await a.take("late")
     assert (refused.granted, refused.blocker) == (False, "overall")
-    assert refused.wait == pytest.approx(1.051, abs=1e-9)  # answered at 0.05, + 1 s + edge
+    assert refused.wait == pytest.approx(1.001, abs=1e-9)  # answered at 0.05, + 1 s + edge
     at(1.0505, a, b)
     assert not (await b.take("late")).granted
     at(1.0515, a, b)

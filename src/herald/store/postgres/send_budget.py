@@ -33,6 +33,7 @@ from herald.core.ports import StoreUnavailable
 from herald.limits import SEND_LEASE_SECONDS, SHARED_BUDGET_POLL_SECONDS
 from herald.push.pacing import ChatLimits, SendObserver
 from herald.push.send_windows import MONOTONIC, Clock
+from herald.push.supervise import StoreOutage
 from herald.store.postgres.budget_state import BudgetState, Rules, Turn
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,8 @@ class SharedBudget:
         self._scheduler: asyncio.Task[None] | None = None
         self._nap: asyncio.Future[None] | None = None
         self._background: set[asyncio.Task[None]] = set()
+        self._outage = StoreOutage()
+        """One log line when the database stops granting turns, one when it is back."""
 
     @classmethod
     def open(
@@ -165,7 +168,7 @@ class SharedBudget:
         try:
             await self.state.release(slot.chat, turn, group=slot.group)
         except StoreUnavailable as fault:  # its lease frees the turn
-            log.warning("send budget: cannot give a turn back: %s", fault)
+            self._outage.failed(fault, doing="giving a send's turn back")
         finally:
             self._busy.discard(slot.chat)
             self._poke()
@@ -197,9 +200,10 @@ class SharedBudget:
                 try:
                     turn = await self.state.take(slot.chat, group=slot.group, reply=slot.reply)
                 except StoreUnavailable as fault:
-                    log.warning("send budget: cannot ask for a turn: %s", fault)
+                    self._outage.failed(fault, doing="asking for a send's turn")
                     await self._sleep(_STORE_RETRY_SECONDS)
                     continue
+                self._outage.passed()
                 self._heard(slot, turn, clock.now())
         finally:
             self._scheduler = None
@@ -223,17 +227,19 @@ class SharedBudget:
             queue.remove(slot)
             future.set_result(None)
             return
-        again = now + min(turn.wait, self._poll)
+        # The database's waits are exact, or the soonest the obstacle can go (an answer
+        # still to come); only a chat busy on another replica has no such bound.
+        again = now + turn.wait
         if turn.blocker == "paused":
-            self._paused_until = max(self._paused_until, now + turn.wait)
+            self._paused_until = max(self._paused_until, again)
         elif turn.blocker == "overall":
             self._pushes_after = again  # a push needs more room than a reply
             if slot.reply:
                 self._replies_after = again
+        elif turn.blocker == "chat":
+            self._chat_after[slot.chat] = again
         else:
-            self._chat_after[slot.chat] = now + (
-                turn.wait if turn.blocker == "chat" else min(turn.wait, self._poll)
-            )
+            self._chat_after[slot.chat] = now + min(turn.wait, self._poll)
 
     def _first_ready(self, now: float) -> tuple[SharedSlot | None, float]:
         """The slot to ask for now, or None and when the first waiting one may go."""
@@ -258,13 +264,13 @@ class SharedBudget:
         try:
             await self.state.pause(seconds)
         except StoreUnavailable as fault:
-            log.warning("send budget: cannot tell the other replicas of a 429: %s", fault)
+            self._outage.failed(fault, doing="telling the other replicas of a 429")
 
     async def _forget(self) -> None:
         try:
             await self.state.forget_idle_chats()
         except StoreUnavailable as fault:
-            log.info("send budget: cannot forget idle chats: %s", fault)
+            self._outage.failed(fault, doing="forgetting idle chats")
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)

@@ -80,10 +80,12 @@ BEGIN
         blocker := 'paused';
         RETURN;
     END IF;
-    at := send_budget_free_at(ring, 1) + p_span;
+    -- An entry in flight (its time is ahead) comes free a window after its answer, which
+    -- is now at the soonest: so `wait` is never too long, and exact when none is.
+    at := least(send_budget_free_at(ring, 1), now_) + p_span;
     IF NOT p_reply THEN
         at := greatest(at, b.push_next - p_tolerance);
-        SELECT count(*), min(e.t) + p_span INTO held, moment
+        SELECT count(*), least(min(e.t), now_) + p_span INTO held, moment
         FROM unnest(ring, kinds) AS e(t, push) WHERE e.push AND e.t + p_span > now_;
         IF held >= p_count - p_reserve THEN
             at := greatest(at, moment);
@@ -108,7 +110,7 @@ BEGIN
     END IF;
     at := c.due - (p_burst - 1) * p_interval;
     IF chat_ring IS NOT NULL THEN
-        at := greatest(at, send_budget_free_at(chat_ring, 1) + p_group_span);
+        at := greatest(at, least(send_budget_free_at(chat_ring, 1), now_) + p_group_span);
     END IF;
     IF c.busy_until > now_ OR at > now_ THEN
         wait := greatest(at, coalesce(c.busy_until, at)) - now_;

@@ -34,6 +34,7 @@ from herald.core.records import SyncReport
 from herald.indexing.excerpts import render_pending_excerpts
 from herald.indexing.sync import ProgressCallback, sync
 from herald.metrics import Metrics
+from herald.push.budget import budgets_of
 from herald.push.dispatcher import Dispatcher
 from herald.push.messenger import Messenger
 from herald.push.scheduler import Scheduler
@@ -98,6 +99,7 @@ class App:
             config.bot.default_language,
             config.web.base_url,
             metrics=self.metrics,
+            budgets=budgets_of(self.store),
         )
 
     async def render_excerpts(

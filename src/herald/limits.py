@@ -130,3 +130,16 @@ a page is a lookup; the least recently read go first past this."""
 WEB_INIT_DATA_MAX_AGE: Final = 86_400
 """A Telegram Mini App's signed launch data is trusted for this many seconds."""
 WEB_INIT_DATA_CHARS: Final = 16_384
+
+# -- issue 19: one send budget per token across replicas (PostgreSQL) ---------------------
+SHARED_BUDGET_REPLY_SHARE: Final = 1 / 6
+"""Of a token's overall window, the share pushes never take when replicas share the budget
+(5 of Telegram's 30 a second): a reply on one replica never waits behind a broadcast
+another replica sends, which it cannot see queueing.  Replies may also take whatever the
+pushes leave."""
+SEND_LEASE_SECONDS: Final = 30.0
+"""A send's turn counts as in flight at most this long (past python-telegram-bot's
+timeouts): the turns of a replica that died mid-send come free after it."""
+SHARED_BUDGET_POLL_SECONDS: Final = 0.025
+"""A replica waiting for a chat another replica has a message in flight to asks again this
+often (it cannot be told when that message is answered)."""

@@ -26,8 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from herald.core.i18n import Language
 from herald.core.reader import ReaderService
+from herald.push.budget import BudgetFactory, SendBudget, budget_key, in_process
 from herald.push.messenger import Messenger
-from herald.push.pacing import SendObserver
+from herald.push.pacing import ChatLimits, SendObserver
 
 if TYPE_CHECKING:
     from herald.metrics import Metrics
@@ -77,10 +78,17 @@ class Services:
     """The web reader's public URL (`[web] base_url`): "open in reader" buttons link there."""
     metrics: Metrics | None = None
     """The service's metrics (`herald.metrics`): each send budget reports to them."""
+    budgets: BudgetFactory = in_process
+    """Where send budgets live: this process, or the store all replicas share."""
 
     def send_observer(self, platform: str) -> SendObserver | None:
-        """What the platform's send budget (`herald.push.pacing.Pacer`) reports to."""
+        """What the platform's send budget reports to."""
         return None if self.metrics is None else self.metrics.meter(platform)
+
+    def send_budget(self, platform: str, token: SecretStr, limits: ChatLimits) -> SendBudget:
+        """The one budget of this platform's token (named by a hash of it, never by it)."""
+        key = budget_key(platform, token.get_secret_value())
+        return self.budgets(key, limits, observer=self.send_observer(platform))
 
 
 class Adapter(Protocol):

@@ -2,7 +2,8 @@
 
 Kept to the few members pushing needs (like httpx's transport), so the dispatcher can be
 tested with an in-memory messenger and each adapter implements it in a few lines.  The
-`pacer` is the adapter's one send budget, shared with its replies to readers.
+`pacer` is the token's one send budget (`herald.push.budget`), shared with its replies
+to readers.
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ from typing import Protocol
 
 from herald.core.records import Delivery
 from herald.core.views import Announcement
-from herald.push.pacing import Pacer
+from herald.push.budget import SendBudget
 
 
 class Messenger(Protocol):
     platform: str
-    pacer: Pacer
+
+    @property
+    def pacer(self) -> SendBudget:
+        """The token's send budget, shared with its replies to readers."""
+        ...
 
     def is_group(self, chat_id: str) -> bool:
         """Whether the chat is a group (slower per-chat limit on some platforms)."""

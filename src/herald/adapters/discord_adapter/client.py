@@ -2,7 +2,7 @@
 
 Interactions are acknowledged inside Discord's 3-second window: quick replies answer at
 once, anything that renders an article defers first.  Replies' rate limits are
-discord.py's job; pushes are paced by the adapter's `Pacer`.
+discord.py's job; pushes are paced by the token's send budget.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from herald.core.commands import Chat, Command, Request, execute
 from herald.core.i18n import Language, language_of, parse_language, t
 from herald.core.views import ArticleView, FeedPage, Notice, Reply
 from herald.limits import DISCORD_CHOICES, DISCORD_EMBEDS_PER_MESSAGE
-from herald.push.pacing import ChatLimits, Pacer
+from herald.push.pacing import ChatLimits
 from herald.render.discord_replies import reply_messages
 from herald.render.web_links import with_reader_links
 
@@ -243,12 +243,13 @@ class DiscordAdapter:
             shard_ids=settings.shard_ids,
             shard_count=settings.shard_count,
         )
-        self.pacer = Pacer(
+        self.pacer = services.send_budget(
+            PLATFORM.name,
+            settings.token,
             ChatLimits(
                 per_second=settings.max_per_second,
                 per_chat_per_second=settings.max_per_channel_per_second,
             ),
-            observer=services.send_observer("discord"),
         )
 
     async def open(self, stack: AsyncExitStack) -> DiscordMessenger:

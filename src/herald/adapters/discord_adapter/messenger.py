@@ -11,8 +11,8 @@ import discord
 from herald.core.records import Delivery
 from herald.core.views import Announcement
 from herald.limits import NOT_CONNECTED_RETRY_SECONDS
+from herald.push.budget import SendBudget
 from herald.push.errors import PermanentFailure, RetryAfter, TemporaryFailure
-from herald.push.pacing import Pacer
 from herald.render.discord_push import push_message, suppresses_previews
 from herald.render.previews import first_web_link
 from herald.render.web_links import with_reader_links
@@ -24,7 +24,7 @@ class DiscordMessenger:
     platform = "discord"
 
     def __init__(
-        self, client: discord.Client, pacer: Pacer, *, web_base_url: str | None = None
+        self, client: discord.Client, pacer: SendBudget, *, web_base_url: str | None = None
     ) -> None:
         self.client = client
         self.pacer = pacer

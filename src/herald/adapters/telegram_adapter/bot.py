@@ -2,8 +2,10 @@
 
 Readers' updates arrive by long polling (default) or a webhook; pushes go out through a
 second bot without retry logic, because the outbox must see each 429 to honour it
-durably.  Both pace through the same `Pacer`, Telegram's limits being per bot token: the
-Application's requests as replies (first), the dispatcher's as pushes (what is left).
+durably.  Both pace through the token's one send budget (Telegram's limits are per bot
+token): the Application's requests as replies (first), the dispatcher's as pushes (what is
+left).  The budget is the composition root's (`Services.send_budget`): in this process, or
+shared by every replica on a PostgreSQL store.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from herald.adapters.telegram_adapter import PLATFORM, TelegramSettings
 from herald.core.commands import commands_for
 from herald.core.i18n import FALLBACK, LANGUAGES
 from herald.logs import one_line
-from herald.push.pacing import ChatLimits, Pacer
+from herald.push.budget import SendBudget
+from herald.push.pacing import ChatLimits
 
 from .handlers import TelegramHandlers
 from .messenger import TelegramMessenger
@@ -54,14 +57,15 @@ class TelegramAdapter:
             raise ValueError(f"no Telegram token: set {settings.token_env}")
         self.settings = settings
         self.backoff = backoff
-        self.pacer = Pacer(
+        self.pacer = services.send_budget(
+            PLATFORM.name,
+            settings.token,
             ChatLimits(
                 per_second=settings.max_per_second,
                 per_chat_per_second=settings.max_per_chat_per_second,
                 per_group_per_minute=settings.max_per_group_per_minute,
                 chat_burst=settings.max_burst_per_chat,
             ),
-            observer=services.send_observer("telegram"),
         )
         self.application = build_application(settings, services, self.pacer)
         self.web_base_url = services.web_base_url
@@ -123,12 +127,14 @@ def _passing(exc: BaseException) -> bool:
     return isinstance(exc, NetworkError | RetryAfter) and not isinstance(exc, BadRequest)
 
 
-def push_bot(token: str, base_url: str, pacer: Pacer) -> Bot:
+def push_bot(token: str, base_url: str, pacer: SendBudget) -> Bot:
     """The bot pushes go out through: paced by the dispatcher, its 429s pause `pacer`."""
     return ExtBot(token, base_url=base_url, rate_limiter=PushRateLimiter(pacer))
 
 
-def build_application(settings: TelegramSettings, services: Services, pacer: Pacer) -> Application:  # type: ignore[type-arg]
+def build_application(
+    settings: TelegramSettings, services: Services, pacer: SendBudget
+) -> Application:  # type: ignore[type-arg]
     assert settings.token is not None
     application = (
         ApplicationBuilder()

@@ -1,6 +1,6 @@
 """Pushes to Telegram: the dispatcher's `Messenger`, over a plain Bot with no retry logic.
 
-The dispatcher paces through the adapter's `Pacer` and the outbox honours each 429
+The dispatcher paces through the token's send budget and the outbox honours each 429
 itself, durably; what fails here is reported by kind.
 """
 
@@ -15,8 +15,8 @@ from telegram.error import RetryAfter as TelegramRetryAfter
 from herald.core.records import Delivery
 from herald.core.views import Announcement
 from herald.limits import NOT_CONNECTED_RETRY_SECONDS
+from herald.push.budget import SendBudget
 from herald.push.errors import PermanentFailure, RetryAfter, TemporaryFailure
-from herald.push.pacing import Pacer
 from herald.render.previews import first_web_link
 from herald.render.telegram_push import push_message
 from herald.render.web_links import with_reader_links
@@ -43,7 +43,7 @@ class TelegramMessenger:
     def __init__(
         self,
         bot: Bot,
-        pacer: Pacer,
+        pacer: SendBudget,
         *,
         connected: asyncio.Event | None = None,
         web_base_url: str | None = None,

@@ -1,4 +1,4 @@
-"""python-telegram-bot's rate-limiter hooks over the token's one `Pacer`.
+"""python-telegram-bot's rate-limiter hooks over the token's one send budget.
 
 The interactive Application sends only replies to people (command answers, page edits,
 article parts), so each of its messages takes a reply slot, before any push waiting in
@@ -21,7 +21,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from herald.push.pacing import Pacer
+from herald.push.budget import SendBudget
 
 JSONDict = dict[str, Any]
 Answer = bool | JSONDict | list[JSONDict]
@@ -47,7 +47,7 @@ def counted_chat(endpoint: str, data: dict[str, Any]) -> tuple[str, bool] | None
 
 
 class _OverPacer(BaseRateLimiter[int]):
-    def __init__(self, pacer: Pacer) -> None:
+    def __init__(self, pacer: SendBudget) -> None:
         self.pacer = pacer
 
     async def initialize(self) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import Self
 
+from herald.push.pacing import ChatLimits, SendObserver
 from herald.store.postgres.database import Database
 from herald.store.postgres.index import PostgresContentIndex
 from herald.store.postgres.outbox import PostgresOutbox
 from herald.store.postgres.posts import PostgresPosts
 from herald.store.postgres.preferences import PostgresPreferences
+from herald.store.postgres.send_budget import SharedBudget
 from herald.store.postgres.subscriptions import PostgresSubscriptions
 
 
@@ -28,8 +30,20 @@ class PostgresStore:
         self.preferences = PostgresPreferences(database)
         self.outbox = PostgresOutbox(database)
         self.index = PostgresContentIndex(database)
+        self._budgets: list[SharedBudget] = []
+
+    def send_budget(
+        self, key: str, limits: ChatLimits, *, observer: SendObserver | None
+    ) -> SharedBudget:
+        """The token's budget for every replica on this database (`herald.push.budget`)."""
+        database = self.database
+        budget = SharedBudget.open(database.url, database.where, key, limits, observer=observer)
+        self._budgets.append(budget)
+        return budget
 
     async def close(self) -> None:
+        for budget in self._budgets:
+            await budget.close()
         await self.database.close()
 
     async def __aenter__(self) -> Self:

@@ -1,6 +1,6 @@
 """`python -m bench.shared_budget [sends]`: what a send budget shared in PostgreSQL costs.
 
-On the tests' throwaway cluster (`tests/pg.py`, on this machine: a local socket): the
+On the tests' throwaway cluster (`fakes/postgres_server.py`; here a local socket): the
 round trip of taking a turn and of giving it back, for one replica alone and for three
 taking turns of one token at once (they queue on its row's lock); and, for comparison
 with a single elected sender, how long a message from one replica takes to reach another
@@ -18,7 +18,7 @@ import sys
 import time
 
 import psycopg
-from tests.pg import PostgresServer, find_bindir
+from fakes.postgres_server import PostgresServer, find_bindir
 
 from herald.push.pacing import ChatLimits
 from herald.store.postgres import Database

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from fakes.postgres_server import PostgresServer, find_bindir
 
 from herald.push.pacing import ChatLimits
 from herald.store.postgres import Database
 from herald.store.postgres.send_budget import SharedBudget
-from tests.pg import PostgresServer, find_bindir
 
 LIMITS = ChatLimits(per_second=30.0, per_chat_per_second=1.0, chat_burst=4)
 

@@ -120,6 +120,22 @@ def test_a_distill_footnote_between_cjk_runs_leaves_them_joined() -> None:
     assert "aside" in searchable_text(markdown)
 
 
+def test_html_in_inline_math_over_a_line_break_stays_as_written() -> None:
+    # Found by hypothesis: markdown-it's `$…$` goes on over a line break in a paragraph,
+    # so the iframe is math a reader sees as written, not a player to be labelled.
+    markdown = (
+        '$看<iframe src="https://www.youtube.com/embed/abc_d">无法播放</iframe>视频\n$\\theta_t$'
+    )
+    assert unfound(markdown) == (set(), set())
+
+
+def test_a_line_opening_and_closing_with_double_dollars_is_one_math_block() -> None:
+    # Found by hypothesis: markdown-it reads the whole line as one math block, the `$$`
+    # between included, so the iframe in it is math as written.
+    markdown = '$$x$$看<iframe src="https://www.youtube.com/embed/abc_d">无法播放</iframe>视频$$y$$'
+    assert unfound(markdown) == (set(), set())
+
+
 def test_a_line_that_only_looks_like_a_fence_keeps_its_text() -> None:
     """`` ```*`中 `` is no fence (its info string has a backtick): 中 is text a reader sees."""
     assert unfound("```*`中") == (set(), set())

@@ -19,11 +19,15 @@ PROTECTED = r"""
       (?P<fence>^[ \t>]*(?P<ticks>`{3,}|~{3,})[^\n]*
         (?:\n.*?)??(?:\n[ \t>]*(?P=ticks)[`~]*[ \t]*(?=\n|\Z)|\Z))
     | (?P<span>(?P<bt>`+)(?:[^`\n]|\n(?![ \t]*\n)|(?!(?P=bt))`+)+?(?P=bt)(?!`))
-    | (?P<math>\$\$(?:(?!\n[ \t]*\n)[^$]|\$(?!\$))+?\$\$|\$[^$\n]+?\$
+    | (?P<math>^[ \t]{0,3}\$\$(?:(?!\n[ \t]*\n).)*?\$\$[ \t]*$
+        |\$\$(?:(?!\n[ \t]*\n)[^$]|\$(?!\$))+?\$\$|\$(?:[^$\n]|\n(?![ \t]*\n))+?\$
         |\\\((?:(?!\n[ \t]*\n).)+?\\\)|\\\[(?:(?!\n[ \t]*\n).)+?\\\])
 """
 """Alternatives for a scanner compiled with `re.S | re.M | re.X`; its groups are `fence`,
-`ticks`, `span`, `bt` and `math`, so a scanner must not use those names itself."""
+`ticks`, `span`, `bt` and `math`, so a scanner must not use those names itself.  Inline
+`$…$` may go on over a line break, as markdown-it's dollar math does in a paragraph, and a
+line that opens with `$$` is math up to the first line that ends with `$$`, as its math
+block is, whatever `$$` stand between."""
 
 KEPT = frozenset({"fence", "span", "math"})
 """`match.lastgroup` of a protected region: returned as it is."""

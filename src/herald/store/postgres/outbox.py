@@ -83,12 +83,21 @@ class PostgresOutbox:
         self.lease_seconds = lease_seconds
 
     async def recover(self) -> int:
-        """At start-up: whatever was in flight when the last process died goes again."""
+        """At start-up: whatever a dead process had in flight goes again — entries whose
+        lease ran out, with no lease (claimed before leases existed), or this store's own.
+
+        Never another live replica's: a replica starting beside it must not put its
+        in-flight sends back in the queue (they would go twice).  A replica restarted
+        after a crash gets its old entries back once their lease runs out, by its own
+        claims or anyone's."""
 
         async def work(conn: Connection) -> int:
             cursor = await conn.execute(
                 "UPDATE outbox SET state = 'pending', claimed_at = NULL, claimed_by = NULL, "
-                "claimed_until = NULL WHERE state = 'sending'"
+                "claimed_until = NULL WHERE id IN (SELECT id FROM outbox "
+                "WHERE state = 'sending' AND (claimed_until IS NULL OR claimed_by = %s "
+                f"OR claimed_until < {_SERVER_NOW}) FOR UPDATE SKIP LOCKED)",
+                (self.claimer,),
             )
             return cursor.rowcount
 

@@ -57,14 +57,11 @@ async def open_store(
 
 @contextlib.asynccontextmanager
 async def sole_owner(location: Path | str) -> AsyncIterator[None]:
-    """Serve this store alone for the block (a second `herald run` on it refuses to start),
-    each backend with its own lock: a file lock beside SQLite, an advisory lock on
-    PostgreSQL."""
-    if backend_of(location) == "postgres":
-        from herald.store.postgres.owner import sole_owner as postgres_owner
-
-        async with postgres_owner(str(location)):
-            yield
+    """Serve a SQLite store alone for the block (a second `herald run` on it refuses to
+    start: a file lock beside it).  A PostgreSQL store is shared: replicas serve it side
+    by side, so nothing is held (its outbox leases and sync lead keep them apart)."""
+    if backend_of(location) != "sqlite":
+        yield
         return
     from herald.store.sqlite.owner import sole_owner as sqlite_owner
 

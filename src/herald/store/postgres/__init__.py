@@ -2,7 +2,9 @@
 `HERALD_DATABASE_URL`), for deployments where a local file is not enough.
 
 Every port of `herald.core.ports.Store` over one connection pool; the contract suite
-(`tests/store/contract/`) runs against it as against SQLite.  psycopg is imported only
+(`tests/store/contract/`) runs against it as against SQLite.  Any number of `herald run`
+replicas may serve one database: outbox claims are leases (`outbox.py`) and one replica
+at a time leads the sync (`leader.py`).  psycopg is imported only
 here, so a SQLite deployment never loads it.
 """
 
@@ -12,6 +14,7 @@ from typing import Self
 
 from herald.store.postgres.database import Database
 from herald.store.postgres.index import PostgresContentIndex
+from herald.store.postgres.leader import Leadership
 from herald.store.postgres.outbox import PostgresOutbox
 from herald.store.postgres.posts import PostgresPosts
 from herald.store.postgres.preferences import PostgresPreferences
@@ -28,6 +31,10 @@ class PostgresStore:
         self.preferences = PostgresPreferences(database)
         self.outbox = PostgresOutbox(database)
         self.index = PostgresContentIndex(database)
+
+    def sync_lead(self) -> Leadership:
+        """An advisory lock on a connection of its own: one leader among the replicas."""
+        return Leadership(self.database.url)
 
     async def close(self) -> None:
         await self.database.close()

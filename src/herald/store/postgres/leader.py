@@ -32,7 +32,8 @@ from herald.store.postgres.database import CONNECT_TIMEOUT, Connection, scalar
 from herald.store.postgres.faults import redacted
 
 SYNC_LOCK = 0x68657261_6C640004
-"""Advisory lock key ('herald' + 4): the sync leader (1–3: database.py, owner.py)."""
+"""Advisory lock key ('herald' + 4): the sync leader (1, 2: database.py; 3 was the lock of
+the one serving process, before replicas)."""
 IDLE_TIMEOUT = 15
 """Seconds after which the server ends a leader's session that stopped talking."""
 _KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2}

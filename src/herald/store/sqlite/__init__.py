@@ -11,6 +11,7 @@ from typing import Self
 
 from herald.store.sqlite.database import Database
 from herald.store.sqlite.index import SqliteContentIndex
+from herald.store.sqlite.leader import SoleLeader
 from herald.store.sqlite.outbox import SqliteOutbox
 from herald.store.sqlite.posts import SqlitePosts
 from herald.store.sqlite.preferences import SqlitePreferences
@@ -27,6 +28,9 @@ class SqliteStore:
         self.preferences = SqlitePreferences(database)
         self.outbox = SqliteOutbox(database)
         self.index = SqliteContentIndex(database)
+
+    def sync_lead(self) -> SoleLeader:
+        return SoleLeader()
 
     async def close(self) -> None:
         await self.database.close()

@@ -37,7 +37,7 @@ from herald.core.records import SyncReport
 from herald.indexing.excerpts import render_pending_excerpts
 from herald.indexing.sync import ProgressCallback, sync
 from herald.metrics import Metrics
-from herald.push.dispatcher import Dispatcher
+from herald.push.dispatcher import LEASE_RENEW_SECONDS, Dispatcher
 from herald.push.messenger import Messenger
 from herald.push.supervise import StoreOutage, supervised
 from herald.roles import SyncRole
@@ -121,7 +121,11 @@ class App:
 
 @contextlib.asynccontextmanager
 async def open_app(config: Config) -> AsyncIterator[App]:
-    store = await open_store(config.store.location, excerpt_chars=config.content.excerpt_chars)
+    store = await open_store(
+        config.store.location,
+        excerpt_chars=config.content.excerpt_chars,
+        lease_seconds=config.push.lease_seconds,
+    )
     try:
         reader = ReaderService(
             store,
@@ -226,6 +230,7 @@ def push_dispatcher(app: App, messengers: list[Messenger], outage: StoreOutage) 
         default_language=config.bot.default_language,
         outage=outage,
         observer=app.metrics,
+        renew_every=min(LEASE_RENEW_SECONDS, config.push.lease_seconds / 4),
     )
 
 

@@ -130,3 +130,10 @@ a page is a lookup; the least recently read go first past this."""
 WEB_INIT_DATA_MAX_AGE: Final = 86_400
 """A Telegram Mini App's signed launch data is trusted for this many seconds."""
 WEB_INIT_DATA_CHARS: Final = 16_384
+
+# -- issue 19: replicas on one database ---------------------------------------------------
+LEASE_SECONDS: Final = 120.0
+"""How long an outbox claim is a replica's before others may take it back (`[push]
+lease_seconds`): renewed at every claim and every 30 s while a drain runs, so only a dead
+or frozen replica loses its claims; short enough that its few in-flight deliveries are
+not stuck for long."""

@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Protocol
 
 from herald.core.ports import Store, StoreError
+from herald.limits import LEASE_SECONDS
 
 
 class _Opener(Protocol):
-    async def __call__(self, location: Path | str, *, excerpt_chars: int) -> Store: ...
+    async def __call__(
+        self, location: Path | str, *, excerpt_chars: int, lease_seconds: float
+    ) -> Store: ...
 
 
 BACKENDS: dict[str, str] = {"sqlite": "herald.store.sqlite", "postgres": "herald.store.postgres"}
@@ -43,16 +46,21 @@ def sqlite_path(location: Path | str) -> Path:
 
 
 async def open_store(
-    location: Path | str, *, excerpt_chars: int, backend: str | None = None
+    location: Path | str,
+    *,
+    excerpt_chars: int,
+    backend: str | None = None,
+    lease_seconds: float = LEASE_SECONDS,
 ) -> Store:
-    """Open (creating and migrating if need be) the store at `location`."""
+    """Open (creating and migrating if need be) the store at `location`; `lease_seconds`:
+    how long an outbox claim stands on a store replicas share (`[push] lease_seconds`)."""
     backend = backend or backend_of(location)
     if backend not in BACKENDS:
         raise StoreError(f"unknown store backend {backend!r}; known: {', '.join(BACKENDS)}")
     if backend == "sqlite":
         location = sqlite_path(location)
     opener: _Opener = import_module(BACKENDS[backend]).open_store
-    return await opener(location, excerpt_chars=excerpt_chars)
+    return await opener(location, excerpt_chars=excerpt_chars, lease_seconds=lease_seconds)
 
 
 @contextlib.asynccontextmanager

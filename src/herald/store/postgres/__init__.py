@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from herald.limits import LEASE_SECONDS
 from herald.store.postgres.database import Database
 from herald.store.postgres.index import PostgresContentIndex
 from herald.store.postgres.leader import Leadership
@@ -24,12 +25,14 @@ from herald.store.postgres.subscriptions import PostgresSubscriptions
 class PostgresStore:
     """Every port of `herald.core.ports.Store` over one pool of connections."""
 
-    def __init__(self, database: Database, *, excerpt_chars: int) -> None:
+    def __init__(
+        self, database: Database, *, excerpt_chars: int, lease_seconds: float = LEASE_SECONDS
+    ) -> None:
         self.database = database
         self.posts = PostgresPosts(database, excerpt_chars=excerpt_chars)
         self.subscriptions = PostgresSubscriptions(database)
         self.preferences = PostgresPreferences(database)
-        self.outbox = PostgresOutbox(database)
+        self.outbox = PostgresOutbox(database, lease_seconds=lease_seconds)
         self.index = PostgresContentIndex(database)
 
     def sync_lead(self) -> Leadership:
@@ -46,8 +49,11 @@ class PostgresStore:
         await self.close()
 
 
-async def open_store(location: str, *, excerpt_chars: int) -> PostgresStore:
-    return PostgresStore(await Database.open(location), excerpt_chars=excerpt_chars)
+async def open_store(
+    location: str, *, excerpt_chars: int, lease_seconds: float = LEASE_SECONDS
+) -> PostgresStore:
+    database = await Database.open(location)
+    return PostgresStore(database, excerpt_chars=excerpt_chars, lease_seconds=lease_seconds)
 
 
 __all__ = ["Database", "PostgresStore", "open_store"]

@@ -21,14 +21,11 @@ import uuid
 from dataclasses import dataclass, field
 
 from herald.core.records import Delivery, OutboxStats
+from herald.limits import LEASE_SECONDS
 from herald.store.postgres.database import Connection, Database, fetch, scalar, tuples
 from herald.store.postgres.subscriptions import options
 
 STATES = ("pending", "sending", "sent", "failed", "dropped")
-LEASE_SECONDS = 120.0
-"""How long a claim is a replica's before others may take it back.  Long enough for a send
-paced behind a group chat's limit (renewed at every claim while a drain runs), short
-enough that a dead replica's few in-flight entries are not stuck for long."""
 _SERVER_NOW = "extract(epoch FROM clock_timestamp())"
 _MINE = "(claimed_by IS NULL OR claimed_by = %(me)s)"
 """An outcome applies to an entry this store holds (or nobody does, after `recover`)."""

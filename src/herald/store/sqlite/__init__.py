@@ -42,7 +42,10 @@ class SqliteStore:
         await self.close()
 
 
-async def open_store(location: Path, *, excerpt_chars: int) -> SqliteStore:
+async def open_store(
+    location: Path, *, excerpt_chars: int, lease_seconds: float | None = None
+) -> SqliteStore:
+    """`lease_seconds` is not used: claims on a file one process serves need no lease."""
     return SqliteStore(await Database.open(location), excerpt_chars=excerpt_chars)
 
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import socket
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 
-from fakes.telegram_server import TOKEN
+from tests.push.test_crash_recovery import herald
 
 LEADS = "this replica leads the content sync"
 
@@ -79,25 +77,8 @@ class Replica:
         return status
 
 
-async def start_replica(name: str, config: Path, *, env: dict[str, str] | None = None) -> Replica:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "herald",
-        "run",
-        "--config",
-        str(config),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-        env={
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HERALD_TELEGRAM_TOKEN": TOKEN,
-            "PYTHONIOENCODING": "utf-8",
-            **(env or {}),
-        },
-    )
-    return Replica(name, process)
+async def start_replica(name: str, config: Path) -> Replica:
+    return Replica(name, await herald(config, "run"))
 
 
 @contextlib.asynccontextmanager

@@ -82,7 +82,7 @@ class SyncRole:
                 await self._lead(stop)
         finally:
             if self.leading:
-                self._lost_lead("stopping")
+                self._lost_lead("stopping", level=logging.INFO)
             await self.lead.close()
 
     async def _wait_to_lead(self, stop: asyncio.Event) -> bool:
@@ -158,10 +158,10 @@ class SyncRole:
         self.app.metrics.leading(True)
         log.info("sync: this replica leads the content sync (watcher, scheduler, excerpts)")
 
-    def _lost_lead(self, why: str) -> None:
+    def _lost_lead(self, why: str, *, level: int = logging.WARNING) -> None:
         self.leading = False
         self.app.metrics.leading(False)
-        log.warning("sync: this replica no longer leads the content sync (%s)", why)
+        log.log(level, "sync: this replica no longer leads the content sync (%s)", why)
 
 
 async def full_sync(app: App, outage: StoreOutage) -> SyncReport | None:

@@ -56,6 +56,8 @@ class Leadership:
         self._idle_timeout = idle_timeout
         self._where = redacted(url)
         self._conn: Connection | None = None
+        self._unreachable = False
+        """Said once per outage: a follower tries every few seconds."""
         self.leading = False
 
     async def try_lead(self) -> bool:
@@ -77,8 +79,11 @@ class Leadership:
             self.leading = bool(
                 await scalar(self._conn, "SELECT pg_try_advisory_lock(%s)", (self._key,))
             )
+            self._unreachable = False
         except psycopg.Error as exc:
-            log.warning("%s: cannot try to lead the sync: %s", self._where, _line(exc))
+            level = logging.DEBUG if self._unreachable else logging.WARNING
+            log.log(level, "%s: cannot try to lead the sync: %s", self._where, _line(exc))
+            self._unreachable = True
             await self._drop()
         return self.leading
 

@@ -70,7 +70,12 @@ class SyncRole:
             log.info("sync: another replica leads it; serving readers and deliveries")
             return False
         self._took_lead()
-        self._synced, self._fresh = await full_sync(self.app, self.outage), True
+        try:
+            self._synced, self._fresh = await full_sync(self.app, self.outage), True
+        except BaseException:  # no folder, say: the service does not start; nor do we lead
+            self._lost_lead("the start-up sync failed")
+            await self.lead.close()
+            raise
         return True
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -3,10 +3,10 @@
 `open_app` opens the store and builds the reader service (enough for `herald sync`,
 `check` and `outbox`); `run_service` adds every enabled platform adapter, the push
 dispatcher and, while this replica leads the sync, the watcher, the scheduler and the
-excerpt pass (`herald.roles`), in one task group, and stops
-them all cleanly on SIGINT/SIGTERM or when the console's input ends.  Everything is passed
-in, nothing is reached for, so tests build the same objects around a temporary store and
-fake platform servers.
+excerpt pass (`herald.roles`), in one task group, and stops them all cleanly on
+SIGINT/SIGTERM or when the console's input ends.  Everything is passed in, nothing is
+reached for, so tests build the same objects around a temporary store and fake platform
+servers.
 
 A SQLite store is served by one process alone (`sole_owner`: a second `herald run` on it
 refuses to start); a PostgreSQL one by any number of replicas, of which one at a time

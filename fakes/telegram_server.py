@@ -7,7 +7,10 @@ parsing, the 4096-character limit, 64-byte callback data, 50 inline results, "me
 modified", and (optionally) the flood limits, replying 429 with retry_after: 30 messages in
 any second, a bucket of 4 a chat refilled at 1/s (groups: 20/min, and never more than 20 in
 any minute).  It counts the 429s, the updates the bot never answered (`unanswered`), and
-when each chat's messages arrived (`Stats.sent_at`), for latency figures.
+when each chat's messages arrived (`Stats.sent_at`), for latency figures.  After
+`setWebhook` updates are POSTed to the bot instead of polled (`getUpdates` is then a 409,
+as on Telegram), through a load balancer to the replicas a test names (`deliver_to`,
+`fakes/telegram_webhooks.py`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from fakes.telegram_rules import (
     parse_html,
     utf16_length,
 )
+from fakes.telegram_webhooks import Webhook
 
 TOKEN = "123456789:AAHtestTokenForHeraldFakeServer_0123456"
 BOT = {
@@ -180,6 +184,9 @@ class FakeTelegram:
         self._send_times: deque[float] = deque()
         self._chat_times: dict[int, deque[float]] = defaultdict(deque)
         self._closing = False
+        self.webhook = Webhook()
+        """`setWebhook`'s registration and its deliveries (`deliver_to` starts them)."""
+        self._webhook_task: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -193,10 +200,15 @@ class FakeTelegram:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._webhook_task = asyncio.create_task(self.webhook.run(self._changed))
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         self._closing = True
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
         async with self._changed:
             self._changed.notify_all()
         if self._runner:
@@ -311,6 +323,11 @@ class FakeTelegram:
         self.known_chats.add(chat_id)
         self.forums.setdefault(chat_id, set()).update(topics)
 
+    def deliver_to(self, addresses: list[str]) -> None:
+        """Webhook mode behind a load balancer: POST each update to the next of these
+        replicas (`http://127.0.0.1:<port>`), as `fakes.telegram_webhooks` describes."""
+        self.webhook.deliver_to(addresses)
+
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         self.members[(chat_id, user_id)] = status
 
@@ -354,7 +371,10 @@ class FakeTelegram:
             message = update.get("message") or update.get("channel_post")
             message = message or update["callback_query"]["message"]
             self._awaiting_answer[int(message["chat"]["id"])] += 1
-        self._updates.append(update)
+        if self.webhook.active:
+            self.webhook.push(update)
+        else:
+            self._updates.append(update)
         async with self._changed:
             self._changed.notify_all()
 
@@ -500,15 +520,28 @@ class FakeTelegram:
         return BOT
 
     async def api_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        self.webhook.url = None
         return True
 
     async def api_setWebhook(self, params: dict[str, Any]) -> Any:
+        url = str(params.get("url") or "")
+        if not url.startswith("https://"):
+            raise ApiError(
+                400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+            )
+        self.webhook.register(url, params.get("secret_token"))
         return True
 
     async def api_close(self, params: dict[str, Any]) -> Any:
         return True
 
     async def api_getUpdates(self, params: dict[str, Any]) -> Any:
+        if self.webhook.active:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
         if offset:

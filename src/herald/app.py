@@ -1,17 +1,20 @@
 """The composition root: the one place that builds Herald and starts it.
 
 `open_app` opens the store and builds the reader service (enough for `herald sync`,
-`check` and `outbox`); `run_service` adds every enabled platform adapter, the watcher,
-the scheduler, the push dispatcher and the excerpt pass, in one task group, and stops
-them all cleanly on SIGINT/SIGTERM or when the console's input ends.  Everything is passed
-in, nothing is reached for, so tests build the same objects around a temporary store and
-fake platform servers.
+`check` and `outbox`); `run_service` adds every enabled platform adapter, the push
+dispatcher and, while this replica leads the sync, the watcher, the scheduler and the
+excerpt pass (`herald.roles`), in one task group, and stops them all cleanly on
+SIGINT/SIGTERM or when the console's input ends.  Everything is passed in, nothing is
+reached for, so tests build the same objects around a temporary store and fake platform
+servers.
 
-The service owns its store alone (`sole_owner`: a second `herald run` on it refuses to
-start) and does not exit for a fault that passes: the watcher, the scheduler, the
-dispatcher and the excerpt pass each wait out a store that refuses writes, are supervised
-(a bug restarts the job, logged, instead of ending the service), and share one
-`StoreOutage`, so an outage is one line in the log and its end another.
+A SQLite store is served by one process alone (`sole_owner`: a second `herald run` on it
+refuses to start); a PostgreSQL one by any number of replicas, of which one at a time
+leads the sync (`herald.roles`).  The service does not exit for a fault that passes: the
+watcher, the scheduler, the dispatcher and the excerpt pass each wait out a store that
+refuses writes, are supervised (a bug restarts the job, logged, instead of ending the
+service), and share one `StoreOutage`, so an outage is one line in the log and its end
+another.
 """
 
 from __future__ import annotations
@@ -28,19 +31,17 @@ from typing import TYPE_CHECKING
 
 from herald.adapters import Adapter, Services, platforms
 from herald.config import Config
-from herald.core.ports import Store, StoreUnavailable
+from herald.core.ports import Store
 from herald.core.reader import ReaderService
 from herald.core.records import SyncReport
 from herald.indexing.excerpts import render_pending_excerpts
 from herald.indexing.sync import ProgressCallback, sync
 from herald.metrics import Metrics
 from herald.push.budget import budgets_of
-from herald.push.dispatcher import Dispatcher
+from herald.push.dispatcher import LEASE_RENEW_SECONDS, Dispatcher
 from herald.push.messenger import Messenger
-from herald.push.scheduler import Scheduler
-from herald.push.supervise import Backoff, StoreOutage, supervised
-from herald.push.waiting import first_of
-from herald.push.watcher import ContentWatcher
+from herald.push.supervise import StoreOutage, supervised
+from herald.roles import SyncRole
 from herald.store import open_store, sole_owner
 
 if TYPE_CHECKING:
@@ -122,7 +123,11 @@ class App:
 
 @contextlib.asynccontextmanager
 async def open_app(config: Config) -> AsyncIterator[App]:
-    store = await open_store(config.store.location, excerpt_chars=config.content.excerpt_chars)
+    store = await open_store(
+        config.store.location,
+        excerpt_chars=config.content.excerpt_chars,
+        lease_seconds=config.push.lease_seconds,
+    )
     try:
         reader = ReaderService(
             store,
@@ -165,20 +170,8 @@ async def run_service(
     async with sole_owner(config.store.location):  # noqa: SIM117 (held before the store opens)
         async with open_app(config) as app:
             outage = StoreOutage()
-            try:
-                report: SyncReport | None = await app.sync()
-            except StoreUnavailable as fault:  # serve what is stored; the watcher syncs later
-                outage.failed(fault, doing="the start-up sync")
-                report = None
-            if report is not None:
-                log.info(
-                    "content: %d added, %d updated, %d removed, %d unchanged, %d failed",
-                    len(report.added),
-                    len(report.updated),
-                    len(report.removed),
-                    report.unchanged,
-                    len(report.failed),
-                )
+            role = SyncRole(app, app.store.sync_lead(), outage=outage)
+            await role.lead_at_start()  # the leader syncs before it serves
             adapters = enabled_adapters(config, app.services())
             web = web_server(app)
             if web is not None:
@@ -192,17 +185,17 @@ async def run_service(
                 messengers = [await adapter.open(stack) for adapter in adapters]
                 for adapter in adapters:
                     group.create_task(adapter.run(stop))
-                group.create_task(run_push(app, messengers, stop, outage=outage, started=report))
+                dispatcher = push_dispatcher(app, messengers, outage)
+                role.published = dispatcher.wake
+                group.create_task(role.run(stop))
+                if config.push.enabled and messengers:
+                    group.create_task(
+                        supervised(
+                            "push dispatcher", lambda: dispatcher.run(stop), stop, outage=outage
+                        )
+                    )
                 if web is not None:
                     group.create_task(web.serve(stop))
-                group.create_task(
-                    supervised(
-                        "excerpt pass",
-                        lambda: render_excerpts_when_due(app, stop, outage=outage),
-                        stop,
-                        outage=outage,
-                    )
-                )
                 stack.enter_context(startup_heap_frozen())
 
 
@@ -226,22 +219,10 @@ def web_server(app: App) -> WebServer | None:
     return WebServer(asgi, host=host, port=port)
 
 
-async def run_push(
-    app: App,
-    messengers: list[Messenger],
-    stop: asyncio.Event,
-    *,
-    outage: StoreOutage | None = None,
-    started: SyncReport | None = None,
-) -> None:
-    """Everything that makes a new post reach subscribers: watch, schedule, deliver.
-
-    `started` is the start-up sync's report (None: the store refused it, so the watcher
-    syncs everything as soon as it can).  Each job is supervised: only `stop` ends it.
-    """
+def push_dispatcher(app: App, messengers: list[Messenger], outage: StoreOutage) -> Dispatcher:
+    """Delivery from the outbox, on every replica (its claims keep them apart)."""
     config = app.config
-    outage = outage or StoreOutage()
-    dispatcher = Dispatcher(
+    return Dispatcher(
         app.store.outbox,
         app.reader,
         messengers,
@@ -251,61 +232,8 @@ async def run_push(
         default_language=config.bot.default_language,
         outage=outage,
         observer=app.metrics,
+        renew_every=min(LEASE_RENEW_SECONDS, config.push.lease_seconds / 4),
     )
-    scheduler = Scheduler(
-        app.store.index, on_published=lambda _ids: dispatcher.wake(), outage=outage
-    )
-
-    def synced(report: SyncReport) -> None:
-        scheduler.reschedule()
-        if report.published:
-            dispatcher.wake()
-
-    async def resync(only: set[str] | None, allow_mass_removal: bool) -> SyncReport:
-        return await app.sync(only=only, allow_mass_removal=allow_mass_removal)
-
-    watcher = ContentWatcher(config.content.dir, resync, synced, outage=outage)
-    watcher.started_from(started)
-    async with asyncio.TaskGroup() as group:
-        group.create_task(
-            supervised("content watcher", lambda: watcher.run(stop), stop, outage=outage)
-        )
-        group.create_task(supervised("scheduler", lambda: scheduler.run(stop), stop, outage=outage))
-        if config.push.enabled and messengers:
-            group.create_task(
-                supervised("push dispatcher", lambda: dispatcher.run(stop), stop, outage=outage)
-            )
-
-
-async def render_excerpts_when_due(
-    app: App, stop: asyncio.Event, *, outage: StoreOutage | None = None
-) -> None:
-    """After each sync, store the excerpts it left to render, while readers are served.
-
-    Readers never wait for this (a missing excerpt is rendered when a card needs it); it
-    runs at low priority, so it takes the cores only when the service leaves them idle.  A
-    store that refuses the excerpts keeps them due: the pass is tried again with backoff.
-    """
-    outage = outage or StoreOutage()
-    refused = Backoff()
-    while True:
-        await first_of(app.excerpts_due, stop, seconds=3600)
-        if stop.is_set():
-            return
-        if not app.excerpts_due.is_set():
-            continue
-        started = time.perf_counter()
-        try:
-            stored = await app.render_excerpts(background=True, stop=stop)
-        except StoreUnavailable as fault:
-            outage.failed(fault, doing="storing rendered excerpts")
-            app.excerpts_due.set()
-            await first_of(stop, seconds=refused.next())
-            continue
-        refused.reset()
-        if stored:
-            outage.passed()
-            log.info("rendered %d excerpt(s) in %.1f s", stored, time.perf_counter() - started)
 
 
 @contextlib.contextmanager

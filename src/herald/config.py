@@ -33,6 +33,7 @@ from herald.core.i18n import DEFAULT_LANGUAGE, Language
 from herald.limits import (
     ARTICLE_MESSAGES,
     EXCERPT_CHARS,
+    LEASE_SECONDS,
     MAX_PAGE_SIZE,
     MAX_REMOVAL_SHARE,
     PAGE_SIZE,
@@ -160,6 +161,9 @@ class PushConfig(_Section):
     """Deliveries in flight at once per platform: also the most a crash can repeat."""
     retry_base_seconds: float = Field(2.0, gt=0, le=600)
     """First backoff after a 5xx or timeout; doubles per attempt, capped at 10 minutes."""
+    lease_seconds: float = Field(LEASE_SECONDS, ge=5, le=3600)
+    """On a store replicas share: how long a replica's claim on a delivery stands unless
+    renewed (a dead replica's in-flight deliveries go again after at most this long)."""
 
 
 class WebConfig(_Section):

@@ -143,3 +143,10 @@ timeouts): the turns of a replica that died mid-send come free after it."""
 SHARED_BUDGET_POLL_SECONDS: Final = 0.025
 """A replica waiting for a chat another replica has a message in flight to asks again this
 often (it cannot be told when that message is answered)."""
+
+# -- issue 19: replicas on one database ---------------------------------------------------
+LEASE_SECONDS: Final = 120.0
+"""How long an outbox claim is a replica's before others may take it back (`[push]
+lease_seconds`): renewed at every claim and every 30 s while a drain runs, so only a dead
+or frozen replica loses its claims; short enough that its few in-flight deliveries are
+not stuck for long."""

@@ -15,7 +15,8 @@ What is measured, and where:
 - every push's outcome as the dispatcher files it (`herald.push.dispatcher`);
 - the outbox's depth by state and the age of its oldest waiting delivery, read from the
   store when scraped;
-- every sync's duration and what it changed (`herald.app.App.sync`);
+- every sync's duration and what it changed (`herald.app.App.sync`), and whether this
+  replica leads the sync (`herald.roles`);
 - how long each command took to make its reply (`herald.core.commands.execute`).
 """
 
@@ -97,6 +98,12 @@ class Metrics:
             ["change"],
             registry=registry,
         )
+        self.sync_leader = Gauge(
+            "herald_sync_leader",
+            "1 while this replica leads the content sync (watcher, scheduler, excerpts), "
+            "else 0: across replicas the sum should be 1.",
+            registry=registry,
+        )
         self.command_seconds = Histogram(
             "herald_command_duration_seconds",
             "From a command reaching Herald's core to its reply being ready (its send is "
@@ -113,6 +120,9 @@ class Metrics:
     def pushed(self, platform: str, outcome: str) -> None:
         """A push delivery filed by the dispatcher (`herald.push.dispatcher`)."""
         self.pushes.labels(platform, outcome).inc()
+
+    def leading(self, leads: bool) -> None:
+        self.sync_leader.set(1 if leads else 0)
 
     def commanded(self, command: str, seconds: float) -> None:
         self.command_seconds.labels(command).observe(seconds)

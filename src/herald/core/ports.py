@@ -122,7 +122,14 @@ class Outbox(Protocol):
     """The durable push queue; entries are planned by the backend when posts publish."""
 
     async def recover(self) -> int:
-        """At start-up: whatever was in flight when the last process died goes again."""
+        """At start-up: whatever was in flight when the last process died goes again
+        (never what a live replica of a shared store holds)."""
+        ...
+
+    async def renew_leases(self) -> int:
+        """Keep the entries this process claimed its own while it works on them: a
+        heartbeat for sends that wait long (on a store no other process delivers from,
+        nothing can take them: 0)."""
         ...
 
     async def claim(
@@ -242,6 +249,24 @@ class ContentIndex(Protocol):
         ...
 
 
+class SyncLead(Protocol):
+    """Who may run the content sync (and what follows it: the watcher, the scheduler, the
+    excerpt pass) on a store several replicas share: one of them at a time.  A store only
+    one process serves always leads."""
+
+    async def try_lead(self) -> bool:
+        """Lead if nobody does; True while this process leads."""
+        ...
+
+    async def still_leading(self) -> bool:
+        """Whether the lead is still ours; asked often, it is also the leader's heartbeat."""
+        ...
+
+    async def close(self) -> None:
+        """Stop leading (another replica may take over at once)."""
+        ...
+
+
 class Store(Protocol):
     """An open store: every port, and how to close it."""
 
@@ -259,5 +284,10 @@ class Store(Protocol):
 
     @property
     def index(self) -> ContentIndex: ...
+
+    def sync_lead(self) -> SyncLead:
+        """A claim to lead the sync, one per serving process (it holds what it needs, such
+        as a connection of its own, until closed)."""
+        ...
 
     async def close(self) -> None: ...

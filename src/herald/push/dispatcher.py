@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 10.0
 """Also look now and then, for entries planned by another process (`herald sync`)."""
 BACKOFF_MAX_SECONDS = 600.0
+LEASE_RENEW_SECONDS = 30.0
+"""How often a drain renews its claims while it works: well inside any lease a shared
+store gives (PostgreSQL's: 120 s), so a send paced behind a slow chat stays this
+replica's and is not taken back and sent again by another."""
 
 
 class PushObserver(Protocol):
@@ -56,6 +60,7 @@ class Dispatcher:
         outage: StoreOutage | None = None,
         store_retry: Callable[[], Backoff] = Backoff,
         observer: PushObserver | None = None,
+        renew_every: float = LEASE_RENEW_SECONDS,
     ) -> None:
         self.outbox = outbox
         self.reader = reader
@@ -68,6 +73,7 @@ class Dispatcher:
         self.store_retry = store_retry
         """Makes the pauses between attempts at a write the store refused."""
         self.observer = observer
+        self.renew_every = renew_every
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         """The running service's stop: ends retries of writes the store keeps refusing."""
@@ -132,6 +138,7 @@ class Dispatcher:
                 await self._deliver(messenger, delivery)
 
         async with asyncio.TaskGroup() as group:
+            heartbeat = group.create_task(self._renew_leases())
             workers = [group.create_task(worker()) for _ in range(self.concurrency)]
             while not self._stop.is_set():
                 try:
@@ -148,9 +155,21 @@ class Dispatcher:
                 attempted += len(batch)
             for _ in workers:
                 await queue.put(None)
+            await asyncio.wait(workers)
+            heartbeat.cancel()
         if refused is not None:
             raise refused
         return attempted
+
+    async def _renew_leases(self) -> None:
+        """While the drain runs, keep its claims its own (a refused renewal is tried at
+        the next beat; the claims' outcomes wait out the outage themselves)."""
+        while True:
+            await asyncio.sleep(self.renew_every)
+            try:
+                await self.outbox.renew_leases()
+            except StoreUnavailable as fault:
+                self.outage.failed(fault, doing="renewing delivery leases")
 
     async def _announcement(self, delivery: Delivery, lang: str) -> Announcement | None:
         """One card (and article, for subscriptions that want it or its link previewed)

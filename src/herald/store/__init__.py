@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Protocol
 
 from herald.core.ports import Store, StoreError
+from herald.limits import LEASE_SECONDS
 
 
 class _Opener(Protocol):
-    async def __call__(self, location: Path | str, *, excerpt_chars: int) -> Store: ...
+    async def __call__(
+        self, location: Path | str, *, excerpt_chars: int, lease_seconds: float
+    ) -> Store: ...
 
 
 BACKENDS: dict[str, str] = {"sqlite": "herald.store.sqlite", "postgres": "herald.store.postgres"}
@@ -43,28 +46,30 @@ def sqlite_path(location: Path | str) -> Path:
 
 
 async def open_store(
-    location: Path | str, *, excerpt_chars: int, backend: str | None = None
+    location: Path | str,
+    *,
+    excerpt_chars: int,
+    backend: str | None = None,
+    lease_seconds: float = LEASE_SECONDS,
 ) -> Store:
-    """Open (creating and migrating if need be) the store at `location`."""
+    """Open (creating and migrating if need be) the store at `location`; `lease_seconds`:
+    how long an outbox claim stands on a store replicas share (`[push] lease_seconds`)."""
     backend = backend or backend_of(location)
     if backend not in BACKENDS:
         raise StoreError(f"unknown store backend {backend!r}; known: {', '.join(BACKENDS)}")
     if backend == "sqlite":
         location = sqlite_path(location)
     opener: _Opener = import_module(BACKENDS[backend]).open_store
-    return await opener(location, excerpt_chars=excerpt_chars)
+    return await opener(location, excerpt_chars=excerpt_chars, lease_seconds=lease_seconds)
 
 
 @contextlib.asynccontextmanager
 async def sole_owner(location: Path | str) -> AsyncIterator[None]:
-    """Serve this store alone for the block (a second `herald run` on it refuses to start),
-    each backend with its own lock: a file lock beside SQLite, an advisory lock on
-    PostgreSQL."""
-    if backend_of(location) == "postgres":
-        from herald.store.postgres.owner import sole_owner as postgres_owner
-
-        async with postgres_owner(str(location)):
-            yield
+    """Serve a SQLite store alone for the block (a second `herald run` on it refuses to
+    start: a file lock beside it).  A PostgreSQL store is shared: replicas serve it side
+    by side, so nothing is held (its outbox leases and sync lead keep them apart)."""
+    if backend_of(location) != "sqlite":
+        yield
         return
     from herald.store.sqlite.owner import sole_owner as sqlite_owner
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bench.corpus import write_corpus
 
-from herald.app import open_app, render_excerpts_when_due
+from herald.app import open_app
 from herald.config import load_config
 from herald.content.loader import discover, read_post
 from herald.content.post import Post
@@ -16,6 +16,7 @@ from herald.core.ports import Store
 from herald.indexing.excerpts import render_pending_excerpts
 from herald.indexing.sync import BULK_INDEXING_THRESHOLD, sync
 from herald.render import card_text
+from herald.roles import render_excerpts_when_due
 from tests.conftest import WritePost, pending
 
 NOW = 1_900_000_000

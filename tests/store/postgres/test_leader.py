@@ -95,3 +95,15 @@ async def test_a_leader_whose_connection_is_cut_stops_leading(postgres_url: str)
         assert await second.try_lead()
         await second.close()
         assert await first.try_lead()  # it reconnects and leads again once the lock is free
+
+
+async def test_a_follower_that_cannot_reach_the_server_says_so_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    unreachable = "postgresql://herald:hunter2@127.0.0.1:1/herald"  # nothing listens there
+    async with Leadership(unreachable) as lead:
+        for _ in range(3):  # a follower tries every few seconds while the server is away
+            assert not await lead.try_lead()
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "cannot try to lead" in warnings[0].getMessage()
+    assert "hunter2" not in caplog.text

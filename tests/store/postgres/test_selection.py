@@ -1,5 +1,6 @@
 """Choosing PostgreSQL: `[store] url` or `HERALD_DATABASE_URL`, checked once, kept secret;
-the real command line against the test cluster; one serving process per database.
+the real command line against the test cluster (several replicas per database:
+`test_replicas.py`).
 
 A mistake (not a PostgreSQL URL, a server out of reach) is one line and exit status 2,
 and the database password appears nowhere in what Herald prints.
@@ -12,8 +13,6 @@ from pathlib import Path
 import pytest
 
 from herald.config import ConfigError, load_config
-from herald.core.ports import StoreError
-from herald.store import sole_owner
 from tests.conftest import WritePost
 from tests.test_one_line_failures import assert_one_line, herald
 
@@ -72,12 +71,3 @@ def test_the_command_line_syncs_into_postgres(
     assert again.returncode == 0, again.stderr
     assert "unchanged 1," in again.stdout  # the same store: nothing read again
     assert not (tmp_path / "herald.db").exists()  # no SQLite file made on the side
-
-
-async def test_one_serving_process_per_database(postgres_url: str) -> None:
-    async with sole_owner(postgres_url):
-        with pytest.raises(StoreError, match="is already served by another herald"):
-            async with sole_owner(postgres_url):
-                pass
-    async with sole_owner(postgres_url):  # released with its connection
-        pass

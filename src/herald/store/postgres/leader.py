@@ -32,7 +32,8 @@ from herald.store.postgres.database import CONNECT_TIMEOUT, Connection, scalar
 from herald.store.postgres.faults import redacted
 
 SYNC_LOCK = 0x68657261_6C640004
-"""Advisory lock key ('herald' + 4): the sync leader (1–3: database.py, owner.py)."""
+"""Advisory lock key ('herald' + 4): the sync leader (1, 2: database.py; 3 was the lock of
+the one serving process, before replicas)."""
 IDLE_TIMEOUT = 15
 """Seconds after which the server ends a leader's session that stopped talking."""
 _KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2}
@@ -55,6 +56,8 @@ class Leadership:
         self._idle_timeout = idle_timeout
         self._where = redacted(url)
         self._conn: Connection | None = None
+        self._unreachable = False
+        """Said once per outage: a follower tries every few seconds."""
         self.leading = False
 
     async def try_lead(self) -> bool:
@@ -76,8 +79,11 @@ class Leadership:
             self.leading = bool(
                 await scalar(self._conn, "SELECT pg_try_advisory_lock(%s)", (self._key,))
             )
+            self._unreachable = False
         except psycopg.Error as exc:
-            log.warning("%s: cannot try to lead the sync: %s", self._where, _line(exc))
+            level = logging.DEBUG if self._unreachable else logging.WARNING
+            log.log(level, "%s: cannot try to lead the sync: %s", self._where, _line(exc))
+            self._unreachable = True
             await self._drop()
         return self.leading
 

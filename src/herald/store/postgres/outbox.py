@@ -21,14 +21,11 @@ import uuid
 from dataclasses import dataclass, field
 
 from herald.core.records import Delivery, OutboxStats
+from herald.limits import LEASE_SECONDS
 from herald.store.postgres.database import Connection, Database, fetch, scalar, tuples
 from herald.store.postgres.subscriptions import options
 
 STATES = ("pending", "sending", "sent", "failed", "dropped")
-LEASE_SECONDS = 120.0
-"""How long a claim is a replica's before others may take it back.  Long enough for a send
-paced behind a group chat's limit (renewed at every claim while a drain runs), short
-enough that a dead replica's few in-flight entries are not stuck for long."""
 _SERVER_NOW = "extract(epoch FROM clock_timestamp())"
 _MINE = "(claimed_by IS NULL OR claimed_by = %(me)s)"
 """An outcome applies to an entry this store holds (or nobody does, after `recover`)."""
@@ -83,12 +80,21 @@ class PostgresOutbox:
         self.lease_seconds = lease_seconds
 
     async def recover(self) -> int:
-        """At start-up: whatever was in flight when the last process died goes again."""
+        """At start-up: whatever a dead process had in flight goes again — entries whose
+        lease ran out, with no lease (claimed before leases existed), or this store's own.
+
+        Never another live replica's: a replica starting beside it must not put its
+        in-flight sends back in the queue (they would go twice).  A replica restarted
+        after a crash gets its old entries back once their lease runs out, by its own
+        claims or anyone's."""
 
         async def work(conn: Connection) -> int:
             cursor = await conn.execute(
                 "UPDATE outbox SET state = 'pending', claimed_at = NULL, claimed_by = NULL, "
-                "claimed_until = NULL WHERE state = 'sending'"
+                "claimed_until = NULL WHERE id IN (SELECT id FROM outbox "
+                "WHERE state = 'sending' AND (claimed_until IS NULL OR claimed_by = %s "
+                f"OR claimed_until < {_SERVER_NOW}) FOR UPDATE SKIP LOCKED)",
+                (self.claimer,),
             )
             return cursor.rowcount
 

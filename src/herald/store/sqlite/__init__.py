@@ -11,6 +11,7 @@ from typing import Self
 
 from herald.store.sqlite.database import Database
 from herald.store.sqlite.index import SqliteContentIndex
+from herald.store.sqlite.leader import SoleLeader
 from herald.store.sqlite.outbox import SqliteOutbox
 from herald.store.sqlite.posts import SqlitePosts
 from herald.store.sqlite.preferences import SqlitePreferences
@@ -28,6 +29,9 @@ class SqliteStore:
         self.outbox = SqliteOutbox(database)
         self.index = SqliteContentIndex(database)
 
+    def sync_lead(self) -> SoleLeader:
+        return SoleLeader()
+
     async def close(self) -> None:
         await self.database.close()
 
@@ -38,7 +42,10 @@ class SqliteStore:
         await self.close()
 
 
-async def open_store(location: Path, *, excerpt_chars: int) -> SqliteStore:
+async def open_store(
+    location: Path, *, excerpt_chars: int, lease_seconds: float | None = None
+) -> SqliteStore:
+    """`lease_seconds` is not used: claims on a file one process serves need no lease."""
     return SqliteStore(await Database.open(location), excerpt_chars=excerpt_chars)
 
 

@@ -58,6 +58,11 @@ class SqliteOutbox:
             )
             return cursor.rowcount
 
+    async def renew_leases(self) -> int:
+        """Nothing to renew: one process serves a SQLite store (`owner.py`), so its claims
+        stay its own."""
+        return 0
+
     async def claim(self, platform: str, *, limit: int, now: float | None = None) -> list[Delivery]:
         moment = time.time() if now is None else now
         async with self._database.transaction() as db:

@@ -184,6 +184,10 @@ class FakeTelegram:
         self._send_times: deque[float] = deque()
         self._chat_times: dict[int, deque[float]] = defaultdict(deque)
         self._closing = False
+        self._polls = 0
+        """getUpdates calls so far: a newer one ends a poll still waiting, as Telegram does."""
+        self.conflicts = 0
+        """Polls ended by another one (two processes polling one token)."""
         self.webhook = Webhook()
         """`setWebhook`'s registration and its deliveries (`deliver_to` starts them)."""
         self._webhook_task: asyncio.Task[None] | None = None
@@ -546,12 +550,25 @@ class FakeTelegram:
         timeout = float(params.get("timeout") or 0)
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        self._polls += 1
+        mine = self._polls
+        async with self._changed:
+            self._changed.notify_all()  # a poll still waiting is ended by this one
         if not self._updates and timeout and not self._closing:
             try:
                 async with asyncio.timeout(timeout), self._changed:
-                    await self._changed.wait_for(lambda: bool(self._updates) or self._closing)
+                    await self._changed.wait_for(
+                        lambda: bool(self._updates) or self._closing or self._polls != mine
+                    )
             except TimeoutError:
                 pass
+            if self._polls != mine:
+                self.conflicts += 1
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; make sure that only "
+                    "one bot instance is running",
+                )
         return self._updates[: int(params.get("limit") or 100)]
 
     async def api_sendMessage(self, params: dict[str, Any]) -> Any:

@@ -137,3 +137,38 @@ async def test_a_readers_session_spread_across_three_webhook_replicas(
     steps = alice.answered_by
     assert all(a != b for a, b in itertools.pairwise(steps[:-1])), steps  # never the same twice
     print(f"\nwebhook session: step i answered by replica {steps}")
+
+
+POLLING_CONFLICT = "another process polls this bot's token"
+
+
+async def test_two_replicas_left_polling_say_so_once_each_and_keep_answering(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    """Telegram ends one poll with the other for as long as two processes poll a token (a
+    409 Conflict each time): a misconfiguration to be told, once, not a log line every
+    few seconds forever; readers are still answered."""
+    async with FakeTelegram() as tg:
+        paths = []
+        for n in (1, 2):
+            path = tmp_path / f"polling{n}.toml"
+            path.write_text(
+                f'[content]\ndir = "{REPO / "content"}"\n[store]\nurl = "{postgres_url}"\n'
+                '[bot]\ndefault_language = "en"\n'
+                f'[telegram]\nbase_url = "{tg.base_url}"\npoll_timeout = 1.0\n',
+                encoding="utf-8",
+            )
+            paths.append(path)
+        async with replicas(paths) as fleet:
+            for replica in fleet:
+                await replica.wait_logged("telegram: running as")
+            await tg.wait_for(lambda: tg.conflicts >= 6, seconds=60)
+            tg.known_chats.add(ALICE)
+            for asked in range(1, 4):
+                await tg.user_sends(ALICE, "/latest")
+                await tg.wait_for(lambda n=asked: len(tg.sent(ALICE)) >= n, seconds=60)
+            told = [replica.logged(POLLING_CONFLICT) for replica in fleet]
+            failures = [replica.logged("polling failed") for replica in fleet]
+    assert sum(told) >= 1 and max(told) == 1, told  # said, and only once per replica
+    assert failures == [0, 0], failures
+    assert all((m.text or "").startswith("LATEST UPDATES") for m in tg.sent(ALICE))

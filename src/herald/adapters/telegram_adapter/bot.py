@@ -18,7 +18,14 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from telegram import Bot, BotCommand, Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -195,10 +202,32 @@ async def start_updates(application: Application, settings: TelegramSettings) ->
             allowed_updates=Update.ALL_TYPES,
             drop_pending_updates=False,
             timeout=timedelta(seconds=settings.poll_timeout),
-            error_callback=_polling_failed,
+            error_callback=PollingFailures().heard,
         )
 
 
-def _polling_failed(exc: TelegramError) -> None:
-    """python-telegram-bot retries polling by itself; one line per failure, no traceback."""
-    log.warning("telegram: polling failed (%s); retrying", one_line(exc))
+class PollingFailures:
+    """What the log says when a poll fails; python-telegram-bot retries by itself.
+
+    One line per failure, no traceback; but a 409 Conflict means another process polls
+    the same token (a second replica left in polling mode, an old deployment still
+    running), and Telegram keeps ending one poll with the other for as long as both run:
+    said once, with what to do, and then only at debug level."""
+
+    def __init__(self) -> None:
+        self.conflicts = 0
+
+    def heard(self, exc: TelegramError) -> None:
+        if not isinstance(exc, Conflict):
+            log.warning("telegram: polling failed (%s); retrying", one_line(exc))
+            return
+        self.conflicts += 1
+        if self.conflicts == 1:
+            log.warning(
+                "telegram: another process polls this bot's token (%s); Telegram hands "
+                "each update to one of them. For several replicas use webhook mode "
+                '(README, "Webhooks behind a load balancer"); told once',
+                one_line(exc),
+            )
+        else:
+            log.debug("telegram: polling conflict %d (%s)", self.conflicts, one_line(exc))

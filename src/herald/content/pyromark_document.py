@@ -45,13 +45,15 @@ from herald.content.markdown_common import code_language
 from herald.content.math_blocks import html_part, math_block
 from herald.content.pyromark_expected import expected_math
 from herald.content.pyromark_inlines import InlineConverter
+from herald.content.pyromark_nodes import (
+    BlockMath,
+    Tree,
+    TreeNode,
+)
 from herald.content.pyromark_placeholders import find_math
 from herald.content.pyromark_tree import (
     MATH_PARSER,
     PARSER,
-    BlockMath,
-    Tree,
-    TreeNode,
     build_tree,
     restore,
 )

@@ -28,13 +28,15 @@ from herald.content.document import (
 from herald.content.embeds import MEDIA, media_link
 from herald.content.markdown_common import PAIRED
 from herald.content.pyromark_math import MathSpan
-from herald.content.pyromark_tree import (
+from herald.content.pyromark_nodes import (
     HARD,
     NOT_HTML,
     SOFT,
     NoteRef,
     RawHtml,
     TreeNode,
+)
+from herald.content.pyromark_tree import (
     is_safe_link,
     math_source,
     normalize_link,

@@ -12,6 +12,11 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from herald.content.pyromark_block_math import (
+    dollar_block,
+    next_line,
+    trimmed,
+)
 from herald.content.pyromark_math import (
     BLOCK,
     DOUBLE,
@@ -21,11 +26,8 @@ from herald.content.pyromark_math import (
     MAYBE_NOT,
     MAYBE_SAME,
     Found,
-    dollar_block,
     has_private,
     inline_spans,
-    next_line,
-    trimmed,
 )
 
 _BLANK: Final = re.compile(r"\n[ \t]*(?=\n)")

@@ -15,18 +15,20 @@ from typing import Final
 
 import pyromark
 
+from herald.content.pyromark_block_math import (
+    QUOTE_MARKER,
+    math_block_at,
+    next_line,
+    trimmed,
+)
 from herald.content.pyromark_math import (
     BLOCK,
     PLACEHOLDER_BASE,
     PLACEHOLDER_LIMIT,
-    QUOTE_MARKER,
     Found,
     MathSpan,
     has_private,
     inline_spans,
-    math_block_at,
-    next_line,
-    trimmed,
 )
 
 _OPTIONS: Final = (

@@ -15,29 +15,20 @@ another's claim.  `sent` is always recorded: sent is sent.
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from herald.core.records import Delivery, OutboxStats
 from herald.limits import LEASE_SECONDS
 from herald.store.postgres.database import Connection, Database, fetch, scalar, tuples
 from herald.store.postgres.subscriptions import options
+from herald.store.sent_marks import SentMarks, SentRows
 
 STATES = ("pending", "sending", "sent", "failed", "dropped")
 _SERVER_NOW = "extract(epoch FROM clock_timestamp())"
 _MINE = "(claimed_by IS NULL OR claimed_by = %(me)s)"
 """An outcome applies to an entry this store holds (or nobody does, after `recover`)."""
-
-
-@dataclass(slots=True)
-class _SentMarks:
-    """`sent` marks waiting for one write, and that write's outcome for all who wait."""
-
-    ids: list[int] = field(default_factory=list)
-    times: list[float] = field(default_factory=list)
-    written: asyncio.Future[None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +64,7 @@ class PostgresOutbox:
 
     def __init__(self, database: Database, *, lease_seconds: float = LEASE_SECONDS) -> None:
         self._database = database
-        self._marks = _SentMarks()
-        self._marking = asyncio.Lock()
+        self._sent = SentMarks(self._write_sent)
         self.claimer = uuid.uuid4().hex
         """Who this open store is in `claimed_by`: one id per process and store."""
         self.lease_seconds = lease_seconds
@@ -170,43 +160,20 @@ class PostgresOutbox:
         return None if due is None else float(due)
 
     async def mark_sent(self, entry_id: int) -> None:
-        """Returns once the mark is committed, as every outcome does (group commit).
+        """Returns once the mark is committed, as every outcome does (group commit,
+        `herald.store.sent_marks`, exactly as on SQLite)."""
+        await self._sent.mark(entry_id)
 
-        Marks that arrive while the previous group is being written wait and go together in
-        the next transaction, exactly as on SQLite (`herald.store.sqlite.outbox`): a
-        broadcast with 16 workers commits about once per 16 sends.  A group whose write
-        fails fails every mark in it; each caller keeps its message as sent and calls again.
-        """
-        marks = self._marks
-        marks.ids.append(entry_id)
-        marks.times.append(time.time())
-        if marks.written is not None:  # the group's first mark writes it; the rest wait
-            await asyncio.shield(marks.written)
-            return
-        marks.written = asyncio.get_running_loop().create_future()
-        try:
-            async with self._marking:  # the previous group's write, if it is still running
-                self._marks = _SentMarks()  # from here on, marks wait for the next write
+    async def _write_sent(self, rows: SentRows) -> None:
+        async def work(conn: Connection) -> None:
+            await conn.execute(
+                "UPDATE outbox o SET state = 'sent', sent_at = m.at, "
+                "attempts = o.attempts + 1, claimed_by = NULL, claimed_until = NULL "
+                "FROM unnest(%s::float8[], %s::bigint[]) AS m (at, id) WHERE o.id = m.id",
+                ([at for at, _ in rows], [entry for _, entry in rows]),
+            )
 
-                async def work(conn: Connection) -> None:
-                    await conn.execute(
-                        "UPDATE outbox o SET state = 'sent', sent_at = m.at, "
-                        "attempts = o.attempts + 1, claimed_by = NULL, claimed_until = NULL "
-                        "FROM unnest(%s::bigint[], %s::float8[]) AS m (id, at) WHERE o.id = m.id",
-                        (marks.ids, marks.times),
-                    )
-
-                await self._database.run(work)
-        except BaseException as exc:
-            if self._marks is marks:  # failed before its write began: later marks start anew
-                self._marks = _SentMarks()
-            if isinstance(exc, asyncio.CancelledError):
-                marks.written.cancel()
-            else:
-                marks.written.set_exception(exc)
-                marks.written.exception()  # retrieved here; waiters still see it raised
-            raise
-        marks.written.set_result(None)
+        await self._database.run(work)
 
     async def retry_after(self, entry_id: int, seconds: float, error: str) -> None:
         """The platform's own "wait": honoured exactly and not counted as a failed attempt."""

@@ -7,23 +7,14 @@ in `sending` are retried, so at most the messages that were in flight can repeat
 
 from __future__ import annotations
 
-import asyncio
 import time
-from dataclasses import dataclass, field
 
 import aiosqlite
 
 from herald.core.records import Delivery, OutboxStats
+from herald.store.sent_marks import SentMarks, SentRows
 from herald.store.sqlite.database import Database
 from herald.store.sqlite.subscriptions import options_from_row
-
-
-@dataclass(slots=True)
-class _SentMarks:
-    """`sent` marks waiting for one write, and that write's outcome for all who wait."""
-
-    rows: list[tuple[float, int]] = field(default_factory=list)
-    written: asyncio.Future[None] | None = None
 
 
 def _delivery(row: aiosqlite.Row) -> Delivery:
@@ -47,8 +38,7 @@ class SqliteOutbox:
     def __init__(self, database: Database) -> None:
         self._database = database
         self._db = database.connection
-        self._marks = _SentMarks()
-        self._marking = asyncio.Lock()
+        self._sent = SentMarks(self._write_sent)
 
     async def recover(self) -> int:
         """At start-up: whatever was in flight when the last process died goes again."""
@@ -92,43 +82,17 @@ class SqliteOutbox:
         return float(row[0]) if row and row[0] is not None else None
 
     async def mark_sent(self, entry_id: int) -> None:
-        """Returns once the mark is committed, as every outcome does (group commit).
+        """Returns once the mark is committed, as every outcome does (group commit,
+        `herald.store.sent_marks`)."""
+        await self._sent.mark(entry_id)
 
-        Marks that arrive while the previous group is being written wait and go together in
-        the next transaction, so a broadcast with 16 workers commits about once per 16 sends
-        instead of once per send.  No mark is returned before it is written, so a crash can
-        still repeat only the messages that were in flight.
-
-        A group whose write fails (`StoreUnavailable`: disk full, locked) fails every mark in
-        it, and nothing of it is written; each caller keeps its message as sent and calls
-        again (the dispatcher does, with backoff), and those calls form a new group.  Marks
-        that arrived while the failed write ran are already in the next group.
-        """
-        marks = self._marks
-        marks.rows.append((time.time(), entry_id))
-        if marks.written is not None:  # the group's first mark writes it; the rest wait
-            await asyncio.shield(marks.written)
-            return
-        marks.written = asyncio.get_running_loop().create_future()
-        try:
-            async with self._marking:  # the previous group's write, if it is still running
-                self._marks = _SentMarks()  # from here on, marks wait for the next write
-                async with self._database.transaction() as db:
-                    await db.executemany(
-                        "UPDATE outbox SET state = 'sent', sent_at = ?, "
-                        "attempts = attempts + 1 WHERE id = ?",
-                        marks.rows,
-                    )
-        except BaseException as exc:
-            if self._marks is marks:  # failed before its write began: later marks start anew
-                self._marks = _SentMarks()
-            if isinstance(exc, asyncio.CancelledError):
-                marks.written.cancel()
-            else:
-                marks.written.set_exception(exc)
-                marks.written.exception()  # retrieved here; waiters still see it raised
-            raise
-        marks.written.set_result(None)
+    async def _write_sent(self, rows: SentRows) -> None:
+        async with self._database.transaction() as db:
+            await db.executemany(
+                "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 "
+                "WHERE id = ?",
+                rows,
+            )
 
     async def retry_after(self, entry_id: int, seconds: float, error: str) -> None:
         """The platform's own "wait": honoured exactly and not counted as a failed attempt."""

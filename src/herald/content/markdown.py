@@ -88,7 +88,12 @@ def parse_markdown(text: str) -> Document:
     Document) unless the post may hold what only markdown-it reads Herald's way
     (`herald.content.markdown_routing`).
     """
-    source = prepared(text)
+    return parse_prepared(prepared(text))
+
+
+def parse_prepared(source: str) -> Document:
+    """`parse_markdown` of a body prepared already (`herald.content.prepass`), or of the
+    opening of one (`herald.content.opening`)."""
     if not needs_markdown_it(source):
         try:
             return pyromark_document(source)

@@ -41,7 +41,9 @@ from herald.content.document import (
     Table,
 )
 from herald.content.lead import lead
-from herald.content.markdown import parse_inline, parse_markdown
+from herald.content.markdown import parse_inline, parse_prepared
+from herald.content.opening import cuts
+from herald.content.prepass import prepared
 from herald.core.i18n import DEFAULT_LANGUAGE, t
 from herald.render.text import inline_text, math_unicode
 
@@ -129,6 +131,11 @@ def _cut_by_grapheme(text: str, limit: int, marks: dict[str, str]) -> str:
 
 def excerpt(doc: Document, *, lang: str = DEFAULT_LANGUAGE, limit: int = 350) -> str:
     """The card text of a post: its lead as plain prose, cut to `limit` graphemes."""
+    return _excerpt(doc, lang, limit)[0]
+
+
+def _excerpt(doc: Document, lang: str, limit: int) -> tuple[str, int]:
+    """The card text, and the length of the text it was cut from."""
     marks = placeholders(lang)
     pieces: list[str] = []
     size = 0
@@ -136,14 +143,14 @@ def excerpt(doc: Document, *, lang: str = DEFAULT_LANGUAGE, limit: int = 350) ->
         if size > limit * 4:  # far more than can show: stop reading, but say there is more
             cut = _cut(" ".join(pieces), limit, marks)
             more = any(not isinstance(rest, Footnotes) for rest in doc.blocks[index:])
-            return cut + ELLIPSIS if more and not cut.endswith(ELLIPSIS) else cut
+            return (cut + ELLIPSIS if more and not cut.endswith(ELLIPSIS) else cut), size
         if isinstance(block, Footnotes):
             continue
         piece = _collapse(_block_text(block, marks))
         if piece:
             pieces.append(piece)
             size += len(piece) + 1
-    return _cut(" ".join(pieces), limit, marks)
+    return _cut(" ".join(pieces), limit, marks), size
 
 
 def excerpt_text(text: str, *, lang: str = DEFAULT_LANGUAGE, limit: int = 350) -> str:
@@ -167,7 +174,28 @@ def card_text(
         return excerpt_text(summary, lang=lang, limit=limit)
     head = lead(body)
     if head is not None:
-        text = excerpt(parse_markdown(head), lang=lang, limit=limit)
+        text = _card(head, lang, limit)
         if text:
             return text if text.endswith(ELLIPSIS) else text + ELLIPSIS
-    return excerpt(parse_markdown(body), lang=lang, limit=limit)
+    return _card(body, lang, limit)
+
+
+_OPENING_SOURCE = 2
+"""An opening is tried from this many times `limit` characters of source on: Markdown,
+code and links shrink to far fewer characters of card."""
+_OPENING_MARGIN = 32
+"""Characters of card text past the cut that the opening must have read, so that no
+placeholder or grapheme at the cut can reach into the rest of the body."""
+
+
+def _card(markdown: str, lang: str, limit: int) -> str:
+    """The excerpt of a body, from a parse of its opening (`herald.content.opening`)
+    when that is sure to give the card the whole body gives, else of all of it."""
+    source = prepared(markdown)
+    if len(source) > 2 * _OPENING_SOURCE * limit:
+        cut = next((cut for cut in cuts(source) if cut >= _OPENING_SOURCE * limit), None)
+        if cut is not None:
+            text, read = _excerpt(parse_prepared(source[:cut]), lang, limit)
+            if read > limit + _OPENING_MARGIN and text.endswith(ELLIPSIS):
+                return text
+    return _excerpt(parse_prepared(source), lang, limit)[0]

@@ -19,31 +19,33 @@ from __future__ import annotations
 
 import re
 
-from herald.content.protected import KEPT, PROTECTED
+from herald.content.protected import KEPT, PROTECTED_AFTER_NEWLINE
 
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)(?:\{%-?\s*endraw\s*-?%\}|\Z)", re.S)
 _SLOT = re.compile(r"\x00(\d+)\x00")
 _SCAN = re.compile(
     r"""
-    (?=[`~$\\{]|^)  # every alternative starts here: lets the engine skip plain text fast
-    (?:
-      (?P<comment>\{%-?\s*comment\s*-?%\}.*?(?:\{%-?\s*endcomment\s*-?%\}|\Z))
-    | (?P<block>\{%-?\s*(?P<kind>highlight|mermaid)\b(?P<args>[^%]*)%\}[ \t]*\n?
-        (?P<body>.*?)\{%-?\s*end(?P=kind)\s*-?%\})
+      \{(?:
+        (?P<comment>%-?\s*comment\s*-?%\}.*?(?:\{%-?\s*endcomment\s*-?%\}|\Z))
+      | (?P<block>%-?\s*(?P<kind>highlight|mermaid)\b(?P<args>[^%]*)%\}[ \t]*\n?
+          (?P<body>.*?)\{%-?\s*end(?P=kind)\s*-?%\})
+      | (?P<figure>%-?\s*include\s+figure\.\w+\s(?P<attrs>(?:[^%]|%(?!\}))*?)-?%\})
+      | (?P<twitter>%-?\s*twitter\s+(?P<tweet>\S+?)\s*-?%\})
+      | (?P<shortcode>\{[<%]\s*(?P<code>figure|youtube|vimeo|bilibili)\s
+          (?P<params>(?:[^<>%}]|[<>%](?!\}\}))*?)\s*[>%]\}\})
+      | (?P<tag>%(?:[^%]|%(?!\}))*%\}|\{(?:[^}]|\}(?!\}))*\}\})
+      )
     | """
-    + PROTECTED
+    + PROTECTED_AFTER_NEWLINE
     + r"""
-    | (?P<figure>\{%-?\s*include\s+figure\.\w+\s(?P<attrs>(?:[^%]|%(?!\}))*?)-?%\})
-    | (?P<twitter>\{%-?\s*twitter\s+(?P<tweet>\S+?)\s*-?%\})
-    | (?P<shortcode>\{\{[<%]\s*(?P<code>figure|youtube|vimeo|bilibili)\s
-        (?P<params>(?:[^<>%}]|[<>%](?!\}\}))*?)\s*[>%]\}\})
-    | (?P<line>^[ \t]*\{%(?!-?\s*(?:include\s+figure|twitter|highlight|mermaid|comment)\b)
-        (?:[^%]|%(?!\}))*%\}[ \t]*(?:\n|\Z))
-    | (?P<tag>\{%(?:[^%]|%(?!\}))*%\}|\{\{(?:[^}]|\}(?!\}))*\}\})
-    )
+    | \n(?P<line>[ \t]*\{%(?!-?\s*(?:include\s+figure|twitter|highlight|mermaid|comment)\b)
+        (?:[^%]|%(?!\}))*%\}[ \t]*)(?=\n|\Z)
     """,
-    re.S | re.M | re.X,
+    re.S | re.X,
 )
+"""Scanned over the text with a newline in front, as `PROTECTED_AFTER_NEWLINE` is read
+(every alternative opens with a literal, so the engine skips plain text fast): a tag on
+a line of its own goes with the newline before it."""
 _URL = re.compile(
     r"""\{\{-?\s*(?:
         (?P<quote>["'])(?P<path>[^"'{}]*)(?P=quote)\s*
@@ -78,7 +80,7 @@ def resolve_liquid(text: str) -> str:
         return f"\x00{len(raw) - 1}\x00"
 
     text = _RAW.sub(stash, text) if "\x00" not in text else text
-    text = _SCAN.sub(_replace, text)
+    text = _SCAN.sub(_replace, "\n" + text)[1:]
     return _SLOT.sub(lambda m: raw[int(m.group(1))], text) if raw else text
 
 
@@ -100,6 +102,8 @@ def _replace(match: re.Match[str]) -> str:
         url = _URL.fullmatch(match.group())
         if url is not None:
             return _url_path(url.group("path") or "", match)
+    if kind == "line" and match.end() == len(match.string):
+        return "\n"  # the last line of the text: the newline before it stays
     return ""  # comments, whole-line tags, inline tags and `{{ expressions }}`
 
 

@@ -15,6 +15,9 @@ protected; the kramdown block rules need at most three spaces of indentation ins
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 PROTECTED = r"""
       (?P<fence>^[ \t>]*(?P<ticks>`{3,}|~{3,})[^\n]*
         (?:\n.*?)??(?:\n[ \t>]*(?P=ticks)[`~]*[ \t]*(?=\n|\Z)|\Z))
@@ -29,5 +32,34 @@ PROTECTED = r"""
 line that opens with `$$` is math up to the first line that ends with `$$`, as its math
 block is, whatever `$$` stand between."""
 
-KEPT = frozenset({"fence", "span", "math"})
+KEPT = frozenset({"fence", "span", "math", "line_math", "dollar_math", "bracket_math"})
 """`match.lastgroup` of a protected region: returned as it is."""
+
+PROTECTED_AFTER_NEWLINE = r"""
+      \n(?:(?P<fence>[ \t>]*(?P<ticks>`{3,}|~{3,})[^\n]*
+          (?:\n.*?)??(?:\n[ \t>]*(?P=ticks)[`~]*[ \t]*(?=\n|\Z)|\Z))
+        | (?P<line_math>[ \t]{0,3}\$\$(?:(?!\n[ \t]*\n).)*?\$\$[ \t]*(?=\n|\Z)))
+    | `(?P<span>(?P<bt>`*)(?:[^`\n]|\n(?![ \t]*\n)|(?!`(?P=bt))`+)+?`(?P=bt)(?!`))
+    | \$(?P<dollar_math>\$(?:(?!\n[ \t]*\n)[^$]|\$(?!\$))+?\$\$|(?:[^$\n]|\n(?![ \t]*\n))+?\$)
+    | \\(?P<bracket_math>\((?:(?!\n[ \t]*\n).)+?\\\)|\[(?:(?!\n[ \t]*\n).)+?\\\])
+"""
+"""`PROTECTED` as CPython's `re` reads fast: each alternative opens with a literal outside
+any group (a newline where `PROTECTED` has `^`), so the engine jumps from one candidate
+character to the next; a pattern opening with a lookahead or a group, or with `^`, is
+tried at every character (about 25 ns each: a millisecond for a long post, per scan).
+Scanned over the text with a newline in front (`protected_regions`); `fence` and
+`line_math` then start one character after the match, every other group one before."""
+
+_REGIONS = re.compile(PROTECTED_AFTER_NEWLINE, re.S | re.X)
+_KINDS = {"fence": "fence", "line_math": "math", "span": "span"}
+
+
+def protected_regions(text: str) -> Iterator[tuple[int, int, str]]:
+    """`(start, end, kind)` of each protected region of `text`, in order: exactly the
+    matches a scanner of `PROTECTED` alone finds (`kind` its `lastgroup`: `fence`,
+    `span` or `math`), found about three times as fast."""
+    for found in _REGIONS.finditer("\n" + text):
+        group = found.lastgroup
+        kind = _KINDS.get(group or "", "math")
+        start = found.start() if group == "fence" or group == "line_math" else found.start() - 1
+        yield start, found.end() - 1, kind

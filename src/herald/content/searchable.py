@@ -26,7 +26,7 @@ import regex
 
 from herald.content.embeds import MEDIA_TAG, media_label_of_tag
 from herald.content.prepass import prepared
-from herald.content.protected import PROTECTED
+from herald.content.protected import protected_regions
 from herald.content.rawhtml import SILENT
 
 _GAP = "\x1f"
@@ -49,10 +49,11 @@ _IMG_ALT = regex.compile(
     r"""<img\b[^>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""", regex.I
 )
 _PLAYER = regex.compile(MEDIA_TAG.pattern, regex.I)
-_CODE = re.compile(rf"(?=[`~$\\]|^)(?:{PROTECTED})", re.S | re.M | re.X)
-"""Code and math, where a reader sees HTML as written (`herald.content.protected`)."""
 _TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-_REFERENCE = regex.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S.*$", regex.M)
+_REFERENCE = re.compile(r"\n {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S[^\n]*")
+"""A reference definition's line, with the newline before it: patterns here that look for
+line starts do so after a newline (the text gets one in front), since a regex opening
+with `^` is tried at every character, one opening with a literal only where it stands."""
 _FOOTNOTE = regex.compile(r"\[\^[^\]\s]+\](?::)?")
 _DESTINATION = regex.compile(
     r"""\]\(\s*(?:<[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"""
@@ -60,7 +61,7 @@ _DESTINATION = regex.compile(
 )
 _MARKS = regex.compile(r"[*~`\[\]]+|!(?=\[)|(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])")
 _JOIN = regex.compile(rf"(?<=[{_CJK}]){_GAP}+(?=[{_CJK}])")
-_LINE_MARKS = regex.compile(r"^[ \t]{0,3}(?:>[ \t]?)*(?:#{1,6}(?=[ \t]|$))?", regex.M)
+_LINE_MARKS = re.compile(r"\n[ \t]{0,3}(?:>[ \t]?)*(?:#{1,6}(?=[ \t\n]|\Z))?")
 """A line's quote markers and heading hashes: Markdown, not text."""
 _FENCE_END = re.compile(r"[ \t>]*(?:`{3,}|~{3,})[`~]*[ \t]*")
 
@@ -97,27 +98,27 @@ def _visible(text: str) -> str:
     if "`" not in text and "~~~" not in text:
         return _prose_marks(text)
     pieces, last = [], 0
-    for code in _CODE.finditer(text):
-        pieces += [_prose_marks(text[last : code.start()]), _code_text(code)]
-        last = code.end()
+    for start, end, kind in protected_regions(text):
+        pieces += [_prose_marks(text[last:start]), _code_text(text[start:end], kind)]
+        last = end
     return "".join([*pieces, _prose_marks(text[last:])])
 
 
 def _prose_marks(text: str) -> str:
-    return str(_MARKS.sub(_GAP, _LINE_MARKS.sub(_GAP, text)))
+    return str(_MARKS.sub(_GAP, _LINE_MARKS.sub("\n" + _GAP, "\n" + text)[1:]))
 
 
-def _code_text(code: re.Match[str]) -> str:
-    if code.group("fence") is not None:
+def _code_text(code: str, kind: str) -> str:
+    if kind == "fence":
         # The opening line keeps what follows its fence: a language (a harmless extra
         # word), or text when the line is no fence at all (`` ```*`中 ``: backticks in it).
-        first, *lines = code.group().split("\n")
+        first, *lines = code.split("\n")
         if lines and _FENCE_END.fullmatch(lines[-1]):
             lines.pop()
         return _GAP + "\n".join([first.lstrip(" \t>`~"), *lines]) + _GAP
-    if code.group("span") is not None:
-        return _GAP + code.group().strip("`") + _GAP
-    return code.group()
+    if kind == "span":
+        return _GAP + code.strip("`") + _GAP
+    return code
 
 
 def searchable_text(markdown: str) -> str:
@@ -127,15 +128,15 @@ def searchable_text(markdown: str) -> str:
         asides: list[str] = []
         if "`" in text or "~~~" in text or "$" in text or "\\" in text:
             pieces, last = [], 0
-            for code in _CODE.finditer(text):
-                pieces += [_without_html(text[last : code.start()], asides), code.group()]
-                last = code.end()
+            for start, end, _ in protected_regions(text):
+                pieces += [_without_html(text[last:start], asides), text[start:end]]
+                last = end
             text = "".join([*pieces, _without_html(text[last:], asides)])
         else:
             text = _without_html(text, asides)
         text = "\n\n".join([text, *(_without_html(aside, []) for aside in asides)])
     if "]" in text:
-        text = _REFERENCE.sub("", text)
+        text = _REFERENCE.sub("\n", "\n" + text)[1:]
         text = _FOOTNOTE.sub(_GAP, text)
         text = _DESTINATION.sub("]", text)
     if "&" in text:

@@ -49,16 +49,12 @@ def _spaced_run(match: regex.Match[str]) -> str:
     return f" {' '.join(_bigrams(run))} {run[-1]} "
 
 
-def _spaced_digits(match: regex.Match[str]) -> str:
-    return f" {match.group()} "
-
-
 def index_text(text: str) -> str:
     """The text as stored in the search index: CJK runs replaced by their bigrams followed
     by their last character, digit runs set apart from letters.  The rest is left to the
     index's own word tokenizer (FTS5's `unicode61`), which splits it as `query_terms`
     does: two C-level substitutions, no Python per word, on every post a sync indexes."""
-    return str(_DIGITS.sub(_spaced_digits, _CJK_RUN.sub(_spaced_run, text)))
+    return str(_DIGITS.sub(r" \g<0> ", _CJK_RUN.sub(_spaced_run, text)))
 
 
 @dataclass(frozen=True, slots=True)

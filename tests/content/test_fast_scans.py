@@ -1,0 +1,94 @@
+"""The scanners written for speed find exactly what their plain forms find.
+
+CPython's `re` tries a pattern that opens with `^`, a lookahead or a group at every
+character, and jumps between candidates only for one that opens with a literal; so the
+pre-passes and the search text look for line starts after a newline (the text gets one
+in front) and open every alternative with its first character.  Each fast form is
+checked here against the plain pattern it replaced, kept as the oracle, on generated
+text (the content tests' soups and strings of the characters these patterns care about)
+and on every corpus file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from herald.content import liquid, searchable
+from herald.content.frontmatter import split_frontmatter
+from herald.content.protected import PROTECTED, protected_regions
+from herald.indexing import tokens
+from herald.indexing.tokens import index_text
+from tests.content.fragments import markdown_documents, markup_soup
+from tests.content.test_front_ends_agree import _FILES, math_soup, site_soup
+
+_PLAIN_PROTECTED = re.compile(rf"(?=[`~$\\]|^)(?:{PROTECTED})", re.S | re.M | re.X)
+_PLAIN_LIQUID = re.compile(
+    r"""
+    (?=[`~$\\{]|^)
+    (?:
+      (?P<comment>\{%-?\s*comment\s*-?%\}.*?(?:\{%-?\s*endcomment\s*-?%\}|\Z))
+    | (?P<block>\{%-?\s*(?P<kind>highlight|mermaid)\b(?P<args>[^%]*)%\}[ \t]*\n?
+        (?P<body>.*?)\{%-?\s*end(?P=kind)\s*-?%\})
+    | """
+    + PROTECTED
+    + r"""
+    | (?P<figure>\{%-?\s*include\s+figure\.\w+\s(?P<attrs>(?:[^%]|%(?!\}))*?)-?%\})
+    | (?P<twitter>\{%-?\s*twitter\s+(?P<tweet>\S+?)\s*-?%\})
+    | (?P<shortcode>\{\{[<%]\s*(?P<code>figure|youtube|vimeo|bilibili)\s
+        (?P<params>(?:[^<>%}]|[<>%](?!\}\}))*?)\s*[>%]\}\})
+    | (?P<line>^[ \t]*\{%(?!-?\s*(?:include\s+figure|twitter|highlight|mermaid|comment)\b)
+        (?:[^%]|%(?!\}))*%\}[ \t]*(?:\n|\Z))
+    | (?P<tag>\{%(?:[^%]|%(?!\}))*%\}|\{\{(?:[^}]|\}(?!\}))*\}\})
+    )
+    """,
+    re.S | re.M | re.X,
+)
+_PLAIN_LINE_MARKS = regex.compile(r"^[ \t]{0,3}(?:>[ \t]?)*(?:#{1,6}(?=[ \t]|$))?", regex.M)
+_PLAIN_REFERENCE = regex.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S.*$", regex.M)
+_PLAIN_DIGITS = regex.compile(r"\p{N}+")
+
+_PIECES = [*"\n\n\n  \t>#[]:^x中`~$\\(){}%-_1²", "{%", "%}", "{{", "}}", "```", "\n\n"]
+_CHARACTERS = st.lists(st.sampled_from(_PIECES), max_size=80).map("".join)
+texts = st.one_of(_CHARACTERS, markdown_documents, markup_soup, math_soup, site_soup)
+_EXAMPLES = settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _plain_liquid(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        return "" if match.lastgroup == "line" else liquid._replace(match)
+
+    return _PLAIN_LIQUID.sub(replace, text)
+
+
+def _check(text: str) -> None:
+    found = [(m.start(), m.end(), m.lastgroup) for m in _PLAIN_PROTECTED.finditer(text)]
+    assert list(protected_regions(text)) == found, repr(text)
+    if "{%" in text or "{{" in text:
+        no_raw = text.replace("\x00", "")  # `resolve_liquid` stashes `{% raw %}` with NULs
+        assert liquid._SCAN.sub(liquid._replace, "\n" + no_raw)[1:] == _plain_liquid(no_raw)
+    gap = searchable._GAP
+    line_marks = searchable._LINE_MARKS.sub("\n" + gap, "\n" + text)[1:]
+    assert line_marks == _PLAIN_LINE_MARKS.sub(gap, text), repr(text)
+    references = searchable._REFERENCE.sub("\n", "\n" + text)[1:]
+    assert references == _PLAIN_REFERENCE.sub("", text), repr(text)
+    runs = tokens._CJK_RUN.sub(tokens._spaced_run, text)
+    assert index_text(text) == _PLAIN_DIGITS.sub(lambda match: f" {match.group()} ", runs)
+
+
+@_EXAMPLES
+@given(texts)
+def test_the_fast_scans_find_what_the_plain_patterns_find(text: str) -> None:
+    _check(text)
+
+
+@pytest.mark.parametrize("path", _FILES, ids=lambda path: path.name)
+def test_the_fast_scans_agree_on_every_corpus_file(path: Path) -> None:
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    split = split_frontmatter(text)
+    _check(text if isinstance(split, str) else split[1])

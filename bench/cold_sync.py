@@ -1,4 +1,4 @@
-"""`python -m bench.cold_sync [--size N] [--rounds R] [--no-hugo]`: a first load, against Hugo.
+"""`python -m bench.cold_sync [--size N] [--rounds R] [--no-hugo] [--from DIR]`: a first load.
 
 What a new user waits for: `sync` into an empty store, excerpts stored in the same pass,
 each round in a fresh process (so its peak RSS, workers included, is its own, and its wall
@@ -6,9 +6,12 @@ time includes starting Python and importing Herald, as `herald sync` does).  The
 process then times a no-change re-sync and one changed file (a full scan, and as the
 watcher does with the path known), and puts the file back.
 
-When `hugo` is on the PATH, the same files are built as a Hugo site (highlighting off,
-minimal templates: every post a full HTML page), alternating with Herald's rounds so both
-see the same minute of this shared machine; otherwise the ratio is skipped with a note.
+The posts are generated (`bench.corpus`), or with `--from` copies of the real posts in a
+folder, in turn, each under a name of its own (a real blog's posts are longer, with more
+raw HTML, than the generated ones).  When `hugo` is on the PATH, the same files are built
+as a Hugo site (highlighting off, minimal templates: every post a full HTML page),
+alternating with Herald's rounds so both see the same minute of this shared machine;
+otherwise the ratio is skipped with a note.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import post_text, write_corpus
+from bench.corpus import copy_corpus, write_corpus
 
 _HUGO_CONFIG = """baseURL = "http://example.org/"
 title = "bench"
@@ -44,6 +47,7 @@ async def _herald_once(root: Path, db_path: Path) -> dict[str, Any]:
     """One cold sync and the re-syncs after it, in this (fresh) process."""
     from bench.rss_probe import peak_rss_mb
     from bench.suite import empty_store
+    from herald.content.loader import discover
     from herald.indexing.excerpts import render_pending_excerpts
     from herald.indexing.sync import sync
 
@@ -71,7 +75,8 @@ async def _herald_once(root: Path, db_path: Path) -> dict[str, Any]:
             assert again.parsed == 0
             quiet.append(again.seconds)
         results["re-sync, nothing changed (s, median of 3)"] = statistics.median(quiet)
-        name = post_text(7)[0]
+        paths = discover(root)
+        name = paths[min(7, len(paths) - 1)].relative_to(root).as_posix()
         changed = root / name
         original = changed.read_bytes()
         full, known = [], []
@@ -145,6 +150,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--from", dest="source", type=Path, help="copy the posts of this folder")
     parser.add_argument("--once", nargs=2, metavar=("ROOT", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.once:
@@ -155,8 +161,15 @@ def main() -> None:
     base = Path(tempfile.mkdtemp(prefix="herald-cold-"))
     try:
         root = base / "content"
-        size = write_corpus(root, args.size)
-        print(f"# cold sync, {args.size:,} posts ({size / 1e6:.1f} MB), {args.rounds} rounds")
+        if args.source:
+            size = copy_corpus(args.source, root, args.size)
+            kind = f"copies of {args.source}"
+        else:
+            size = write_corpus(root, args.size)
+            kind = "generated"
+        print(
+            f"# cold sync, {args.size:,} posts ({kind}, {size / 1e6:.1f} MB), {args.rounds} rounds"
+        )
         site = hugo_site(base, root) if hugo else None
         herald: list[dict[str, Any]] = []
         hugo_seconds: list[float] = []

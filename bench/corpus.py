@@ -124,3 +124,19 @@ def write_corpus(root: Path, count: int, seed: int = 0) -> int:
         path.write_bytes(data)
         total += len(data)
     return total
+
+
+def copy_corpus(source: Path, root: Path, count: int) -> int:
+    """`count` posts under `root` made of the real posts below `source`, in turn, each
+    copy under a name of its own (so its own slug); returns the total size in bytes."""
+    originals = sorted(path for path in source.rglob("*.md") if path.is_file())
+    if not originals:
+        raise SystemExit(f"no .md files below {source}")
+    root.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for index in range(count):
+        original = originals[index % len(originals)]
+        data = original.read_bytes()
+        (root / f"{original.stem}-{index // len(originals)}.md").write_bytes(data)
+        total += len(data)
+    return total

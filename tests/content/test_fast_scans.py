@@ -92,3 +92,9 @@ def test_the_fast_scans_agree_on_every_corpus_file(path: Path) -> None:
     text = path.read_bytes().decode("utf-8", errors="replace")
     split = split_frontmatter(text)
     _check(text if isinstance(split, str) else split[1])
+
+
+def test_no_cjk_character_comes_before_where_the_index_looks_for_cjk() -> None:
+    below = "".join(map(chr, range(0x1100)))
+    assert tokens._CJK_CHAR.search(below) is None
+    assert tokens._MAYBE_CJK.fullmatch("\u1100中ア한") is not None

@@ -19,9 +19,9 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from herald.content import liquid, searchable
+from herald.content import kramdown, liquid, searchable
 from herald.content.frontmatter import split_frontmatter
-from herald.content.protected import PROTECTED, protected_regions
+from herald.content.protected import PROTECTED, outside_protected, protected_regions
 from herald.indexing import tokens
 from herald.indexing.tokens import index_text
 from tests.content.fragments import markdown_documents, markup_soup
@@ -52,8 +52,25 @@ _PLAIN_LIQUID = re.compile(
 _PLAIN_LINE_MARKS = regex.compile(r"^[ \t]{0,3}(?:>[ \t]?)*(?:#{1,6}(?=[ \t]|$))?", regex.M)
 _PLAIN_REFERENCE = regex.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S.*$", regex.M)
 _PLAIN_DIGITS = regex.compile(r"\p{N}+")
+_PLAIN_ABBREVIATION = re.compile(r"^[ \t]{0,3}\*\[[^\]\n]+\]:", re.M)
+_PLAIN_END_OF_BLOCK = re.compile(r"^\^[ \t]*$", re.M)
 
-_PIECES = [*"\n\n\n  \t>#[]:^x中`~$\\(){}%-_1²", "{%", "%}", "{{", "}}", "```", "\n\n"]
+_PIECES = [
+    *"\n\n\n  \t>#[]:^x中`~$\\(){}%-_1²*.",
+    "{%",
+    "%}",
+    "{{",
+    "}}",
+    "```",
+    "\n\n",
+    "{:",
+    "{::comment}",
+    "{:/comment}",
+    "{:toc}",
+    "{#id}",
+    "{: .note}",
+    "*[HTML]:",
+]
 _CHARACTERS = st.lists(st.sampled_from(_PIECES), max_size=80).map("".join)
 texts = st.one_of(_CHARACTERS, markdown_documents, markup_soup, math_soup, site_soup)
 _EXAMPLES = settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
@@ -71,7 +88,15 @@ def _check(text: str) -> None:
     assert list(protected_regions(text)) == found, repr(text)
     if "{%" in text or "{{" in text:
         no_raw = text.replace("\x00", "")  # `resolve_liquid` stashes `{% raw %}` with NULs
-        assert liquid._SCAN.sub(liquid._replace, "\n" + no_raw)[1:] == _plain_liquid(no_raw)
+        resolved = outside_protected(liquid._SCAN, liquid._replace, "\n" + no_raw)[1:]
+        assert resolved == _plain_liquid(no_raw)
+    for fast, plain in (
+        (kramdown._ABBREVIATION, _PLAIN_ABBREVIATION),
+        (kramdown._END_OF_BLOCK, _PLAIN_END_OF_BLOCK),
+    ):
+        assert (fast.search("\n" + text) is None) == (plain.search(text) is None), repr(text)
+    kramdown_removed = outside_protected(kramdown._SCAN, kramdown._replace, text)
+    assert kramdown_removed == kramdown._SCAN.sub(kramdown._replace, text), repr(text)
     gap = searchable._GAP
     line_marks = searchable._LINE_MARKS.sub("\n" + gap, "\n" + text)[1:]
     assert line_marks == _PLAIN_LINE_MARKS.sub(gap, text), repr(text)

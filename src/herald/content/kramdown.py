@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from herald.content.protected import KEPT, PROTECTED
+from herald.content.protected import KEPT, PROTECTED, outside_protected
 
 _ITEM = r"""(?:[.#][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s"'}]+)|[\w-]+)"""
 """One IAL item: `.class`, `#id`, `key="value"`, `key='value'`, `key=value`, `refname`."""
@@ -57,8 +57,10 @@ _SCAN = re.compile(
     """,
     re.S | re.M | re.X,
 )
-_ABBREVIATION = re.compile(r"^[ \t]{0,3}\*\[[^\]\n]+\]:", re.M)
-_END_OF_BLOCK = re.compile(r"^\^[ \t]*$", re.M)
+_ABBREVIATION = re.compile(r"\n[ \t]{0,3}\*\[[^\]\n]+\]:")
+_END_OF_BLOCK = re.compile(r"\n\^[ \t]*(?=\n|\Z)")
+"""Both looked for after a newline, in the text with one in front (`herald.content.protected`
+says why: a pattern opening with `^` is tried at every character)."""
 _ATX = re.compile(r"[ \t]{0,3}(?:>[ \t]?)*#{1,6}[ \t]")
 
 
@@ -66,7 +68,7 @@ def strip_kramdown(text: str) -> str:
     """Markdown with kramdown's reader-invisible syntax removed; code and math intact."""
     if not _has_kramdown(text):
         return text
-    return _SCAN.sub(_replace, text)
+    return outside_protected(_SCAN, _replace, text)
 
 
 def _has_kramdown(text: str) -> bool:
@@ -74,9 +76,9 @@ def _has_kramdown(text: str) -> bool:
     tests first, since a regex without a literal to look for reads slowly."""
     if "{:" in text or " {#" in text or " {." in text or "\t{" in text:
         return True
-    if "*[" in text and _ABBREVIATION.search(text):
+    if "*[" in text and _ABBREVIATION.search("\n" + text):
         return True
-    return "\n^" in text and _END_OF_BLOCK.search(text) is not None
+    return "\n^" in text and _END_OF_BLOCK.search("\n" + text) is not None
 
 
 def _replace(match: re.Match[str]) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from herald.content.protected import KEPT, PROTECTED_AFTER_NEWLINE
+from herald.content.protected import KEPT, PROTECTED_AFTER_NEWLINE, outside_protected
 
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)(?:\{%-?\s*endraw\s*-?%\}|\Z)", re.S)
 _SLOT = re.compile(r"\x00(\d+)\x00")
@@ -80,7 +80,7 @@ def resolve_liquid(text: str) -> str:
         return f"\x00{len(raw) - 1}\x00"
 
     text = _RAW.sub(stash, text) if "\x00" not in text else text
-    text = _SCAN.sub(_replace, "\n" + text)[1:]
+    text = outside_protected(_SCAN, _replace, "\n" + text)[1:]
     return _SLOT.sub(lambda m: raw[int(m.group(1))], text) if raw else text
 
 

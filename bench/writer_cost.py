@@ -21,7 +21,7 @@ from pathlib import Path
 from bench.corpus import write_corpus
 from bench.suite import cpu_seconds, empty_store
 from herald.content.loader import walk
-from herald.indexing.sync import BULK_INDEXING_THRESHOLD, prepared, sync
+from herald.indexing.sync import prepared, sync
 
 ROUNDS = 2
 
@@ -55,8 +55,7 @@ def writer_cost(count: int) -> dict[str, tuple[float, float, float]]:
             jobs: list[tuple[str, str | None]] = [(path, None) for path in sorted(walk(root))]
 
             async def run() -> None:
-                deferred = len(jobs) >= BULK_INDEXING_THRESHOLD  # as the sync decides
-                async for _ in prepared(root, jobs, 350, None, None, with_excerpts=not deferred):
+                async for _ in prepared(root, jobs, 350, None, None):  # excerpts made, as a sync
                     pass
 
             asyncio.run(run())

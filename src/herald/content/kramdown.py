@@ -31,32 +31,37 @@ from __future__ import annotations
 
 import re
 
-from herald.content.protected import KEPT, PROTECTED, outside_protected
+from herald.content.protected import KEPT, PROTECTED_AFTER_NEWLINE, outside_protected
 
 _ITEM = r"""(?:[.#][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s"'}]+)|[\w-]+)"""
 """One IAL item: `.class`, `#id`, `key="value"`, `key='value'`, `key=value`, `refname`."""
-_IAL = rf"\{{:\s*(?:{_ITEM}\s*)*\}}"
+_IAL_AFTER_BRACE = rf":\s*(?:{_ITEM}\s*)*\}}"
+_IAL = r"\{" + _IAL_AFTER_BRACE
 _HEADING_ATTRIBUTES = rf"\{{\s*[#.][\w-]+\s*(?:{_ITEM}\s*)*\}}"
 _SCAN = re.compile(
-    r"""
-    (?=[`$\\{ \t*^]|^)  # where an alternative can start: lets the engine skip text fast
-    (?:"""
-    + PROTECTED
+    PROTECTED_AFTER_NEWLINE
     + rf"""
-    | (?P<comment>\{{::comment\b[^}}]*?/\}}|\{{::comment\b[^}}]*\}}.*?(?:\{{:/(?:comment)?\}}|\Z))
-    | (?P<nomarkdown>\{{::nomarkdown\b[^}}]*\}}(?P<raw>.*?)(?:\{{:/(?:nomarkdown)?\}}|\Z))
-    | (?P<extension>\{{::\w+\b[^}}\n]*?/\}})
-    | (?P<toc>^[ \t]{{0,3}}(?:[*+-]|\d+[.)])[ \t]+[^\n]*\n[ \t]{{0,3}}\{{:\s*toc\s*\}}[ \t]*$)
-    | (?P<block>^(?P<prefix>(?:[ \t]{{0,3}}>)*[ \t]{{0,3}})
-        (?:{_IAL}|\{{:[\w-]+:[^}}\n]*\}})[ \t]*$)
-    | (?P<abbr>^[ \t]{{0,3}}\*\[[^\]\n]+\]:[^\n]*$)
-    | (?P<eob>^\^[ \t]*$)
-    | (?P<header>(?<=[^\s{{])[ \t]+{_HEADING_ATTRIBUTES}[ \t]*$)
-    | (?P<ial>(?<=\S){_IAL})
-    )
+    | \{{(?:
+        (?P<comment>::comment\b[^}}]*?/\}}|::comment\b[^}}]*\}}.*?(?:\{{:/(?:comment)?\}}|\Z))
+      | (?P<nomarkdown>::nomarkdown\b[^}}]*\}}(?P<raw>.*?)(?:\{{:/(?:nomarkdown)?\}}|\Z))
+      | (?P<extension>::\w+\b[^}}\n]*?/\}})
+      | (?P<ial>(?<=\S\{{){_IAL_AFTER_BRACE})
+      )
+    | \n(?:
+        (?P<toc>[ \t]{{0,3}}(?:[*+-]|\d+[.)])[ \t]+[^\n]*
+          \n[ \t]{{0,3}}\{{:\s*toc\s*\}}[ \t]*(?=\n|\Z))
+      | (?P<block>(?P<prefix>(?:[ \t]{{0,3}}>)*[ \t]{{0,3}})
+          (?:{_IAL}|\{{:[\w-]+:[^}}\n]*\}})[ \t]*(?=\n|\Z))
+      | (?P<abbr>[ \t]{{0,3}}\*\[[^\]\n]+\]:[^\n]*(?=\n|\Z))
+      | (?P<eob>\^[ \t]*(?=\n|\Z))
+      )
+    | [ \t](?P<header>(?<=[^\s{{][ \t])[ \t]*{_HEADING_ATTRIBUTES}[ \t]*(?=\n|\Z))
     """,
-    re.S | re.M | re.X,
+    re.S | re.X,
 )
+"""Scanned over the text with a newline in front, each alternative opening with a literal
+(`herald.content.protected` says why): a line's own construct goes with the newline
+before it, and gives that newline back."""
 _ABBREVIATION = re.compile(r"\n[ \t]{0,3}\*\[[^\]\n]+\]:")
 _END_OF_BLOCK = re.compile(r"\n\^[ \t]*(?=\n|\Z)")
 """Both looked for after a newline, in the text with one in front (`herald.content.protected`
@@ -68,7 +73,7 @@ def strip_kramdown(text: str) -> str:
     """Markdown with kramdown's reader-invisible syntax removed; code and math intact."""
     if not _has_kramdown(text):
         return text
-    return outside_protected(_SCAN, _replace, text)
+    return outside_protected(_SCAN, _replace, "\n" + text)[1:]
 
 
 def _has_kramdown(text: str) -> bool:
@@ -88,10 +93,12 @@ def _replace(match: re.Match[str]) -> str:
     if kind == "nomarkdown":
         return f"\n\n{match.group('raw').strip()}\n\n"
     if kind == "block":
-        return match.group("prefix").rstrip()  # an empty line (in a quote: `>` alone)
+        return "\n" + match.group("prefix").rstrip()  # an empty line (in a quote: `>` alone)
+    if kind == "toc" or kind == "abbr" or kind == "eob":
+        return "\n"  # the line, empty
     if kind == "header" and not _on_heading_line(match):
         return match.group()
-    return ""  # comment, extension, toc list, abbreviation, end-of-block, ids, span IAL
+    return ""  # comment, extension, header ids, span IAL
 
 
 def _on_heading_line(match: re.Match[str]) -> bool:

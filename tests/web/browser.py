@@ -142,6 +142,7 @@ _CSP_LISTENER = """
 document.addEventListener('securitypolicyviolation', (e) => {
   window.__cspViolations = window.__cspViolations || [];
   window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline'));
+  document.documentElement.dataset.cspViolations = window.__cspViolations.length;
 });
 """
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from playwright.async_api import expect
 
 from herald.web.init_data import sign_init_data
 from tests.web.browser import PageFactory, Screenshot
@@ -96,7 +98,7 @@ async def test_telegram_theme_parameters(
     fragment = f"#tgWebAppVersion=8.0&tgWebAppThemeParams={quote(theme)}"
     async with new_page(width=390, color_scheme="light") as (page, log):
         await page.goto(f"{reader.url}/p/attention{fragment}")
-        await page.wait_for_function("document.documentElement.classList.contains('tg')")
+        await expect(page.locator("html")).to_have_class(re.compile(r"\btg\b"))
         body = await page.evaluate("getComputedStyle(document.body).backgroundColor")
         code = await page.evaluate(
             "getComputedStyle(document.querySelector('pre.hl')).backgroundColor"
@@ -147,7 +149,9 @@ async def test_the_policy_refuses_injected_script_and_style(
             d.innerHTML = '<img src=x onerror="document.title=1"><b style="color:red">x</b>';
             document.body.append(d); }"""
         )
-        await page.wait_for_function("(window.__cspViolations || []).length >= 2")
+        await expect(page.locator("html")).to_have_attribute(
+            "data-csp-violations", re.compile(r"^(?:[2-9]|\d\d+)$")
+        )
         violations = await page.evaluate("window.__cspViolations")
         assert await page.title() == "Attention, on a phone"
     assert any("script-src" in v for v in violations), violations
@@ -167,7 +171,7 @@ async def test_a_mini_app_speaks_the_readers_language(
                 await page.goto(f"{reader.url}/#tgWebAppData={quote(launch)}")
             answer = await sent.value
             if expected == "zh":
-                await page.wait_for_function("document.documentElement.lang === 'zh'")
+                await expect(page.locator("html")).to_have_attribute("lang", "zh")
                 assert await page.locator("header.site nav > a").inner_text() == "最新"
             else:
                 assert answer.status == 403

@@ -19,9 +19,9 @@ need at most three spaces of indentation instead.
 Every alternative opens with a literal outside any group, and a line start is the
 newline before it (the scanned text gets one in front): CPython's `re` then jumps from
 one candidate character to the next, where a pattern opening with `^`, a lookahead or a
-group is tried at every character (about 25 ns each: a millisecond for a long post, per
-scan).  `tests/content/test_fast_scans.py` keeps the plain `^` form these replaced and
-checks that both find the same regions.
+group is tried at every character (BENCHMARKS.md, "Openings and fast scans").
+`tests/content/test_fast_scans.py` keeps the plain `^` form these replaced and checks
+that both find the same regions.
 """
 
 from __future__ import annotations

@@ -50,22 +50,22 @@ def _spaced_run(match: regex.Match[str]) -> str:
     return f" {' '.join(_bigrams(run))} {run[-1]} "
 
 
-def index_text(text: str) -> str:
-    """The text as stored in the search index: CJK runs replaced by their bigrams followed
-    by their last character, digit runs set apart from letters.  The rest is left to the
-    index's own word tokenizer (FTS5's `unicode61`), which splits it as `query_terms`
-    does: two C-level substitutions, no Python per word, on every post a sync indexes."""
-    return str(_DIGITS.sub(r" \g<0> ", _MAYBE_CJK.sub(_spaced_runs, text)))
-
-
 _MAYBE_CJK = re.compile("[\u1100-\U0010ffff]+")
 """Where CJK may stand: no CJK character comes before U+1100 (Hangul Jamo), and `re` finds
-such a run much faster than `regex` finds a script's characters (0.77 ms for an English
-post's 29,000 characters), so the script class only reads these runs."""
+such a run far faster than `regex` finds a script's characters in a long English post, so
+the script class only reads these runs (BENCHMARKS.md, "Openings and fast scans")."""
 
 
 def _spaced_runs(match: re.Match[str]) -> str:
     return str(_CJK_RUN.sub(_spaced_run, match.group()))
+
+
+def index_text(text: str) -> str:
+    """The text as stored in the search index: CJK runs replaced by their bigrams followed
+    by their last character, digit runs set apart from letters.  The rest is left to the
+    index's own word tokenizer (FTS5's `unicode61`), which splits it as `query_terms`
+    does: C-level substitutions, no Python per word, on every post a sync indexes."""
+    return str(_DIGITS.sub(r" \g<0> ", _MAYBE_CJK.sub(_spaced_runs, text)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,6 @@ from herald.content.document import (
     Link,
     ListBlock,
     Math,
-    Paragraph,
     Quote,
     Rule,
     Strike,
@@ -43,9 +42,8 @@ from herald.content.document import (
     Table,
     Text,
 )
-from herald.content.embeds import MEDIA, media_link
 from herald.content.html_blocks import kramdown_html_blocks
-from herald.content.markdown_common import PAIRED, code_language
+from herald.content.markdown_common import code_language, inline_tag
 from herald.content.markdown_routing import needs_markdown_it
 from herald.content.markdown_tokens import Node, token_tree
 from herald.content.math_blocks import html_part, math_block, promote_display_math
@@ -53,14 +51,7 @@ from herald.content.prepass import prepared
 from herald.content.pyromark_document import Declined, pyromark_document
 from herald.content.rawhtml import (
     CITATION,
-    SILENT,
-    attributes,
-    closing_tag,
     html_content,
-    image_of,
-    is_markup,
-    looks_like_markup,
-    tag_of,
     without_citations,
 )
 
@@ -232,42 +223,9 @@ class _Converter:
 
     def html_inline(self, nodes: list[Node], index: int, out: list[Inline]) -> int:
         """Consume one inline HTML tag (with its content, for paired elements)."""
-        markup = nodes[index].content
-        tag = tag_of(markup)
-        if tag is None:  # a comment, a processing instruction, a declaration
-            return index + 1
-        name, closing = tag
-        if name in MEDIA and not closing:
-            link = media_link(attributes(markup))
-            if link is not None:  # a player with a source; a bare `<video>` is a word
-                out.append(link)
-                end = closing_tag(nodes, index, name) if name in SILENT else None
-                return index + 1 if end is None else end + 1
-        if not is_markup(nodes, index, name, closing):
-            if not looks_like_markup(markup, name, closing):
-                out.append(Text(markup))  # `List<int>`, `<T>`, `<s>`, a lone `<video>`
-            return index + 1  # else `<a name="x" />`, an unclosed `<font color=…>`: gone
-        if name == "br" and not closing:
-            out.append(LineBreak(hard=True))
-        elif name == "img" and not closing:
-            image = image_of(attributes(markup))
-            if image is not None:
-                out.append(image)
-        elif name in PAIRED and not closing:
-            end = closing_tag(nodes, index, name)
-            if end is not None:
-                inner = self.inlines(nodes[index + 1 : end])
-                if name == "a":
-                    href = attributes(markup).get("href", "")
-                    out.extend([Link(href, tuple(inner))] if href else inner)
-                elif name == "d-cite":
-                    out.append(CITATION)
-                elif name == "d-footnote" and inner:
-                    label = self.number(object())  # each distill footnote is its own
-                    self.notes[label] = Footnote(label, (Paragraph(tuple(inner)),))
-                    out.append(FootnoteRef(label))
-                return end + 1
-        return index + 1
+        return inline_tag(
+            nodes, index, out, self, lambda start, end: self.inlines(nodes[start:end])
+        )
 
 
 def _plain(node: Node) -> str:

@@ -20,16 +20,13 @@ from herald.content.document import (
     Image,
     Inline,
     Link,
-    Paragraph,
     Strike,
     Strong,
     Text,
 )
-from herald.content.embeds import MEDIA, media_link
-from herald.content.markdown_common import PAIRED
+from herald.content.markdown_common import inline_tag
 from herald.content.pyromark_math import MathSpan
 from herald.content.pyromark_nodes import (
-    HARD,
     NOT_HTML,
     SOFT,
     NoteRef,
@@ -44,13 +41,6 @@ from herald.content.pyromark_tree import (
 )
 from herald.content.rawhtml import (
     CITATION,
-    SILENT,
-    attributes,
-    closing_tag,
-    image_of,
-    is_markup,
-    looks_like_markup,
-    tag_of,
     without_citations,
 )
 
@@ -189,44 +179,11 @@ class InlineConverter:
     def html_inline(
         self, items: list[object], siblings: list[object], index: int, out: list[Inline]
     ) -> int:
-        """Consume one inline HTML tag (with its content, for paired elements); as
-        `herald.content.markdown._Converter.html_inline`."""
-        markup = items[index].content  # type: ignore[attr-defined]
-        tag = tag_of(markup)
-        if tag is None:  # a comment, a processing instruction, a declaration
-            return index + 1
-        name, closing = tag
-        if name in MEDIA and not closing:
-            link = media_link(attributes(markup))
-            if link is not None:  # a player with a source; a bare `<video>` is a word
-                out.append(link)
-                end = closing_tag(siblings, index, name) if name in SILENT else None  # type: ignore[arg-type]
-                return index + 1 if end is None else end + 1
-        if not is_markup(siblings, index, name, closing):  # type: ignore[arg-type]
-            if not looks_like_markup(markup, name, closing):
-                out.append(Text(markup))  # `List<int>`, `<T>`, `<s>`, a lone `<video>`
-            return index + 1  # else `<a name="x" />`, an unclosed `<font color=…>`: gone
-        if name == "br" and not closing:
-            out.append(HARD)
-        elif name == "img" and not closing:
-            image = image_of(attributes(markup))
-            if image is not None:
-                out.append(image)
-        elif name in PAIRED and not closing:
-            end = closing_tag(siblings, index, name)  # type: ignore[arg-type]
-            if end is not None:
-                inner = self.walk(items[index + 1 : end], False, False)
-                if name == "a":
-                    href = attributes(markup).get("href", "")
-                    out.extend([Link(href, tuple(inner))] if href else inner)
-                elif name == "d-cite":
-                    out.append(CITATION)
-                elif name == "d-footnote" and inner:
-                    label = self.number(object())  # each distill footnote is its own
-                    self.notes[label] = Footnote(label, (Paragraph(tuple(inner)),))
-                    out.append(FootnoteRef(label))
-                return end + 1
-        return index + 1
+        """Consume one inline HTML tag (with its content, for paired elements), as the
+        markdown-it front end does (`herald.content.markdown_common.inline_tag`)."""
+        return inline_tag(
+            siblings, index, out, self, lambda start, end: self.walk(items[start:end], False, False)
+        )
 
     def inline_footnotes(self, inlines: list[Inline]) -> list[Inline]:
         """markdown-it-footnote's `^[note]`, which pulldown-cmark leaves as text."""

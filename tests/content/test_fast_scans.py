@@ -20,12 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from herald.content import kramdown, liquid, searchable
-from herald.content.frontmatter import split_frontmatter
 from herald.content.protected import outside_protected, protected_regions
 from herald.indexing import tokens
 from herald.indexing.tokens import index_text
 from tests.content.fragments import markdown_documents, markup_soup
-from tests.content.test_front_ends_agree import _FILES, math_soup, site_soup
+from tests.content.test_front_ends_agree import _FILES, corpus_body, math_soup, site_soup
 
 PROTECTED = r"""
       (?P<fence>^[ \t>]*(?P<ticks>`{3,}|~{3,})[^\n]*
@@ -161,9 +160,7 @@ def test_the_fast_scans_find_what_the_plain_patterns_find(text: str) -> None:
 
 @pytest.mark.parametrize("path", _FILES, ids=lambda path: path.name)
 def test_the_fast_scans_agree_on_every_corpus_file(path: Path) -> None:
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    split = split_frontmatter(text)
-    _check(text if isinstance(split, str) else split[1])
+    _check(corpus_body(path))
 
 
 def test_no_cjk_character_comes_before_where_the_index_looks_for_cjk() -> None:

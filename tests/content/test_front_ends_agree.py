@@ -120,15 +120,20 @@ _FILES = sorted(
 )
 
 
-@pytest.mark.parametrize("path", _FILES, ids=lambda path: path.name)
-def test_every_corpus_file_reads_alike(path: Path) -> None:
+def corpus_body(path: Path) -> str:
+    """The Markdown body of a corpus or fixture file (after its frontmatter, if any)."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("latin-1")  # the fixture sites' legacy encodings: bytes as text
     split = split_frontmatter(text)
-    _agree(text if isinstance(split, str) else split[1])
+    return text if isinstance(split, str) else split[1]
+
+
+@pytest.mark.parametrize("path", _FILES, ids=lambda path: path.name)
+def test_every_corpus_file_reads_alike(path: Path) -> None:
+    _agree(corpus_body(path))
 
 
 def test_the_digit_ranges_are_this_pythons_isdigit() -> None:

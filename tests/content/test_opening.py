@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from herald.content.document import Footnotes
-from herald.content.frontmatter import split_frontmatter
 from herald.content.lead import lead
 from herald.content.markdown import parse_markdown, parse_prepared
 from herald.content.opening import cuts
@@ -26,7 +25,7 @@ from herald.content.prepass import prepared
 from herald.render import card_text
 from herald.render.excerpt import ELLIPSIS
 from tests.content.fragments import markdown_documents, markup_soup
-from tests.content.test_front_ends_agree import _FILES, math_soup, site_soup
+from tests.content.test_front_ends_agree import _FILES, corpus_body, math_soup, site_soup
 
 excerpt_module = importlib.import_module("herald.render.excerpt")
 
@@ -93,13 +92,7 @@ def test_a_card_from_the_opening_is_the_card_of_the_whole(body: str, limit: int)
 
 @pytest.mark.parametrize("path", _FILES, ids=lambda path: path.name)
 def test_every_corpus_file_has_the_same_card_either_way(path: Path) -> None:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    split = split_frontmatter(text)
-    body = text if isinstance(split, str) else split[1]
+    body = corpus_body(path)
     _reads_as_the_whole(body)
     for limit in (40, 120, 350):
         _same_card(body, limit)

@@ -73,7 +73,7 @@ def strip_kramdown(text: str) -> str:
     """Markdown with kramdown's reader-invisible syntax removed; code and math intact."""
     if not _has_kramdown(text):
         return text
-    return outside_protected(_SCAN, _replace, "\n" + text)[1:]
+    return outside_protected(_SCAN, _replace, text)
 
 
 def _has_kramdown(text: str) -> bool:

@@ -80,7 +80,7 @@ def resolve_liquid(text: str) -> str:
         return f"\x00{len(raw) - 1}\x00"
 
     text = _RAW.sub(stash, text) if "\x00" not in text else text
-    text = outside_protected(_SCAN, _replace, "\n" + text)[1:]
+    text = outside_protected(_SCAN, _replace, text)
     return _SLOT.sub(lambda m: raw[int(m.group(1))], text) if raw else text
 
 

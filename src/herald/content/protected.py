@@ -49,16 +49,18 @@ KEPT = frozenset({"fence", "span", "line_math", "dollar_math", "bracket_math"})
 def outside_protected(
     scanner: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str
 ) -> str:
-    """`scanner.sub(replace, text)` for a scanner whose protected matches (`KEPT`) stay as
-    they are, without a call for each of them: a long post has hundreds of code and math
-    regions, and only its few tags change."""
+    """`scanner.sub(replace, …)` over the text with a newline in front, as a scanner built
+    on `PROTECTED_AFTER_NEWLINE` reads it, that newline taken off again; its protected
+    matches (`KEPT`) stay as they are without a call for each (a long post has hundreds
+    of code and math regions, and only its few tags change)."""
+    text = "\n" + text
     pieces: list[str] = []
     last = 0
     for match in scanner.finditer(text):
         if match.lastgroup not in KEPT:
             pieces += [text[last : match.start()], replace(match)]
             last = match.end()
-    return "".join([*pieces, text[last:]]) if pieces else text
+    return "".join([*pieces, text[last:]])[1:] if pieces else text[1:]
 
 
 _REGIONS = re.compile(PROTECTED_AFTER_NEWLINE, re.S | re.X)

@@ -9,11 +9,15 @@ four substring tests each, on a post that has neither Liquid nor kramdown marker
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from herald.content.kramdown import strip_kramdown
 from herald.content.liquid import resolve_liquid
 
 
+@lru_cache(maxsize=2)
 def prepared(markdown: str) -> str:
     """Liquid resolved (`{{ '/x.png' | relative_url }}` → `/x.png`), then kramdown's
-    reader-invisible syntax (`{:toc}`, `{: .class}`, `{::comment}`) removed."""
+    reader-invisible syntax (`{:toc}`, `{: .class}`, `{::comment}`) removed.  The last two
+    are kept: a sync reads each body twice in a row, for its search text and its card."""
     return strip_kramdown(resolve_liquid(markdown))

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from herald.content.parse_pool import ParsePool, Unanswered
+from herald.content.parse_pool import ParsePool, Unanswered, _Worker
 from tests.indexing.processes import gone, wait_until
 
 
@@ -74,3 +74,21 @@ def test_workers_die_with_the_process_that_owns_them(how: signal.Signals) -> Non
     finally:
         owner.kill()
         owner.wait()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_a_worker_keeps_no_descriptor_of_its_parent_open() -> None:
+    """A pipe the service has open when a worker forks is not held by the worker, so that
+    pipe's reader sees its end and its writer fails once the service closes its side."""
+    reader, writer = os.pipe()
+    pipe = os.readlink(f"/proc/self/fd/{reader}")
+    worker = _Worker()
+    try:
+        assert worker.call(os.getpid, (), 10) == worker.process.pid  # past its start-up
+        folder = f"/proc/{worker.process.pid}/fd"
+        held = {os.readlink(f"{folder}/{fd}") for fd in os.listdir(folder)}
+        assert pipe not in held, held
+    finally:
+        worker.stop()
+        os.close(reader)
+        os.close(writer)

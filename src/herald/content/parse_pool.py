@@ -181,8 +181,19 @@ class _Worker:
             self.kill()
 
 
+def _close_inherited(keep: int) -> None:
+    """Close every descriptor the fork copied from its parent but the standard streams and
+    the worker's own pipe.  A worker lives as long as the service, and a pipe end it held
+    would stay open that long: another pool's reader would never see its end, its writer
+    would block instead of failing (a sync's pool, stopped early, hung the interpreter's
+    exit waiting on one)."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+
+
 def _work(connection: Connection, parent: int) -> None:
     """A worker's life: calls in, results out, until the pipe closes."""
+    _close_inherited(connection.fileno())
     die_with_parent(parent)
     keep_budget_alarm()
     gc.freeze()  # the fork's inherited heap: never walked, never copied

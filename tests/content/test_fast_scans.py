@@ -19,7 +19,7 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from herald.content import kramdown, liquid, searchable
+from herald.content import kramdown, liquid, markdown_routing, searchable
 from herald.content.protected import outside_protected, protected_regions
 from herald.indexing import tokens
 from herald.indexing.tokens import index_text
@@ -82,9 +82,20 @@ _PLAIN_REFERENCE = regex.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S.*$", regex
 _PLAIN_DIGITS = regex.compile(r"\p{N}+")
 _PLAIN_ABBREVIATION = re.compile(r"^[ \t]{0,3}\*\[[^\]\n]+\]:", re.M)
 _PLAIN_END_OF_BLOCK = re.compile(r"^\^[ \t]*$", re.M)
+_PLAIN_TABLE_RULE = re.compile(r"(?m)^[ \t>]*(?=[-|: \t]*\|)(?=[-|: \t]*-)[-|: \t]+$")
+_PLAIN_FENCE_LINE = re.compile(r"(?m)^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(`{3,})(.*)$")
+_PLAIN_ROUTING_SEARCHES = (
+    (
+        markdown_routing._TILDES_BY_PUNCTUATION,
+        re.compile(r"[!-/:-@\[-`{-}\x80-\U0010ffff]~~|~~[!-/:-@\[-`{-}\x80-\U0010ffff]"),
+    ),
+    (markdown_routing._SINGLE_TILDES, re.compile(r"(?<!~)~(?!~)[^\n]*?(?<!~)~(?!~)")),
+    (markdown_routing._MATH_THEN_TEXT, re.compile(r"(?:\$\$|\\\])[ \t]*\n[ \t>]*\S")),
+)
+_PLAIN_DELIMITER_RUN = re.compile(r"[*_~]+")
 
 _PIECES = [
-    *"\n\n\n  \t>#[]:^x中`~$\\(){}%-_1²*.",
+    *"\n\n\n  \t>#[]:^x中`~$\\(){}%-_1²*.|",
     "{%",
     "%}",
     "{{",
@@ -98,6 +109,9 @@ _PIECES = [
     "{#id}",
     "{: .note}",
     "*[HTML]:",
+    "~~",
+    "---|---",
+    "| a |",
 ]
 _CHARACTERS = st.lists(st.sampled_from(_PIECES), max_size=80).map("".join)
 texts = st.one_of(_CHARACTERS, markdown_documents, markup_soup, math_soup, site_soup)
@@ -129,7 +143,39 @@ def _plain_kramdown(text: str) -> str:
     return _PLAIN_KRAMDOWN.sub(replace, text)
 
 
+def _plain_cjk_next_to_delimiter(source: str) -> bool:
+    for run in _PLAIN_DELIMITER_RUN.finditer(source):
+        start, end = run.span()
+        if (start and source[start - 1] >= "\u1100") or source[end : end + 1] >= "\u1100":
+            return True
+    return False
+
+
+def _plain_table_rule_headers(source: str) -> list[str]:
+    """What `_odd_table` reads above each delimiter row: its header line and the row."""
+    return [
+        source[source.rfind("\n", 0, max(rule.start() - 1, 0)) + 1 : rule.end()]
+        for rule in _PLAIN_TABLE_RULE.finditer(source)
+    ]
+
+
+def _check_routing(text: str) -> None:
+    rules = [(m.start(), m.end()) for m in _PLAIN_TABLE_RULE.finditer(text)]
+    fast_rules = markdown_routing._TABLE_RULE.finditer("\n" + text)
+    assert [(m.start(1) - 1, m.end(1) - 1) for m in fast_rules] == rules, repr(text)
+    fences = [m.groups() for m in _PLAIN_FENCE_LINE.finditer(text)]
+    fast_fences = markdown_routing._FENCE_LINE.finditer("\n" + text)
+    assert [m.groups() for m in fast_fences] == fences, repr(text)
+    for fast, plain in _PLAIN_ROUTING_SEARCHES:
+        assert (fast.search(text) is None) == (plain.search(text) is None), repr(text)
+    headers = [header for header, _ in markdown_routing._table_rules(text)]
+    assert headers == _plain_table_rule_headers(text), repr(text)
+    cjk = markdown_routing._cjk_next_to_delimiter(text)
+    assert cjk == _plain_cjk_next_to_delimiter(text), repr(text)
+
+
 def _check(text: str) -> None:
+    _check_routing(text)
     found = [(m.start(), m.end(), m.lastgroup) for m in _PLAIN_PROTECTED.finditer(text)]
     assert list(protected_regions(text)) == found, repr(text)
     if "{%" in text or "{{" in text:

@@ -38,13 +38,18 @@ to a parse, and errs towards markdown-it: a post sent there needlessly is only s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Final
 
-_DELIMITER_RUN: Final = re.compile(r"[*_~]+")
+_DELIMITER_BY_CJK: Final = re.compile(
+    "[*_~](?:(?<=[\u1100-\U0010ffff][*_~])|(?=[\u1100-\U0010ffff]))"
+)
+"""A `*`, `_` or `~` with a character from U+1100 on (CJK, conservatively) either side."""
 _HTML_LINE: Final = re.compile(r"\n[ \t>*+\-\d.)]*<")
 _LINE_PREFIX: Final = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+[ \t>]*)*")
 _COMMENT_BLANK: Final = re.compile(r"<!--(?:(?!-->)[\s\S])*?\n[ \t>]*\n")
-_TABLE_RULE: Final = re.compile(r"(?m)^[ \t>]*(?=[-|: \t]*\|)(?=[-|: \t]*-)[-|: \t]+$")
+_TABLE_RULE: Final = re.compile(r"\n([ \t>]*(?=[-|: \t]*\|)(?=[-|: \t]*-)[-|: \t]+)(?=\n|\Z)")
+"""A table's delimiter row (group 1), after the newline before it."""
 _INDENTED: Final = re.compile(r"\n(?: {4}|[ ]{0,3}\t)")
 _UNICODE_SPACE: Final = re.compile(r"[^\S\x00-\x7f]")
 _BLANK_LINE: Final = re.compile(r"\n[ \t]*(?:\n|$)")
@@ -52,19 +57,20 @@ _QUOTED_DISPLAY_MATH: Final = re.compile(
     r"\n[ \t]*(?:[-*+]|\d{1,9}[.)])?[ \t]*>[^\n]*(?:\$\$|\\\[)"
 )
 _TILDES_BY_PUNCTUATION: Final = re.compile(
-    r"[!-/:-@\[-`{-}\x80-\U0010ffff]~~|~~[!-/:-@\[-`{-}\x80-\U0010ffff]"
+    r"~~(?:(?<=[!-/:-@\[-`{-}\x80-\U0010ffff]~~)|(?=[!-/:-@\[-`{-}\x80-\U0010ffff]))"
 )
 _DEEP_NESTING: Final = re.compile(r"\n(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])){8}")
 _NOTE_BEFORE_LINK: Final = re.compile(r"\[\^[^\]\n]*\][ \t]*[\[(]")
 _BACKSLASHES_BEFORE_DOLLAR: Final = re.compile(r"\n[ \t>*+\-\d.)]*\\+\$")
 _EMPTY_ITEM: Final = re.compile(r"\n[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]*(?=\n|\Z)")
 _TRAILING_SPACES: Final = re.compile(r"\n[ \t]+\n*\Z")
-_FENCE_LINE: Final = re.compile(r"(?m)^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(`{3,})(.*)$")
+_FENCE_LINE: Final = re.compile(r"\n[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(`{3,})([^\n]*)")
+"""A line with a backtick fence, after the newline before it."""
 _ODD_COMMENT: Final = re.compile(r"<!---?>|<!--(?:(?!-->)[\s\S])*?(?:<!--|--(?!>))")
-_MATH_THEN_TEXT: Final = re.compile(r"(?:\$\$|\\\])[ \t]*\n[ \t>]*\S")
+_MATH_THEN_TEXT: Final = re.compile(r"\$\$[ \t]*\n[ \t>]*\S|\\\][ \t]*\n[ \t>]*\S")
 _CONTAINER_LINE: Final = re.compile(r"\n[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])")
 _UNICODE_BLANK_LINE: Final = re.compile(r"\n[^\S\n]*[^\S\x00-\x7f][^\S\n]*(?=\n|\Z)")
-_SINGLE_TILDES: Final = re.compile(r"(?<!~)~(?!~)[^\n]*?(?<!~)~(?!~)")
+_SINGLE_TILDES: Final = re.compile(r"~(?<!~~)(?!~)[^\n]*?(?<!~)~(?!~)")
 _EQUATION_LABEL: Final = re.compile(r"\$\$[ \t]*\(")
 _NOTE_DEFINITION: Final = re.compile(r"\[\^[^\]\n]*\]:")
 
@@ -117,20 +123,14 @@ def needs_markdown_it(source: str) -> bool:
 
 def _cjk_next_to_delimiter(source: str) -> bool:
     """A `*`, `_` or `~` run touching a character from U+1100 on (CJK, conservatively)."""
-    if source.isascii():
-        return False
-    for run in _DELIMITER_RUN.finditer(source):
-        start, end = run.span()
-        if (start and source[start - 1] >= "\u1100") or source[end : end + 1] >= "\u1100":
-            return True
-    return False
+    return not source.isascii() and _DELIMITER_BY_CJK.search(source) is not None
 
 
 def _fence_left_open(source: str) -> bool:
     """Whether a backtick fence opened at a line's start is still open at the end (read
     without containers: a doubt is enough)."""
     opened = 0
-    for found in _FENCE_LINE.finditer(source):
+    for found in _FENCE_LINE.finditer("\n" + source):
         run, rest = found.group(1), found.group(2)
         if not opened:
             if "`" not in rest:
@@ -143,12 +143,9 @@ def _fence_left_open(source: str) -> bool:
 def _odd_table(source: str) -> bool:
     """A table whose rows (up to the next blank line) hold an indented line or a row of
     one `|`: where markdown-it and GFM end or read a table differently."""
-    for rule in _TABLE_RULE.finditer(source):
-        blank = _BLANK_LINE.search(source, rule.end())
-        rows = source[rule.end() : len(source) if blank is None else blank.start() + 1]
+    for header, rows in _table_rules(source):
         if _INDENTED.search(rows) is not None or "\\" in rows:
             return True
-        header = source[source.rfind("\n", 0, max(rule.start() - 1, 0)) + 1 : rule.end()]
         if (
             "\\" in header
             or _UNICODE_SPACE.search(header) is not None
@@ -159,6 +156,16 @@ def _odd_table(source: str) -> bool:
             if line.strip(" \t>") == "|":
                 return True
     return False
+
+
+def _table_rules(source: str) -> Iterator[tuple[str, str]]:
+    """Each table's header line with its delimiter row, and the rows below it up to the
+    next blank line (or what looks like one: a doubt is enough)."""
+    for found in _TABLE_RULE.finditer("\n" + source):
+        rule_start, rule_end = found.start(1) - 1, found.end(1) - 1  # offsets in `source`
+        blank = _BLANK_LINE.search(source, rule_end)
+        rows = source[rule_end : len(source) if blank is None else blank.start() + 1]
+        yield source[source.rfind("\n", 0, max(rule_start - 1, 0)) + 1 : rule_end], rows
 
 
 def _nested_footnote(source: str) -> bool:

@@ -21,7 +21,9 @@ from herald.content.plain_yaml import plain_mapping
 
 _SCALARS = [
     "post-1", "标题", "Notes on gradient 7", "2021-03-04", "2021-03-04T05:06:00+00:00",
-    "2021-03-04 05:06:07 +0800", "yes", "No", "on", "off", "true", "null", "~", "1", "-1",
+    "2021-03-04 05:06:07 +0800", "2021-03-04T05:06:07Z", "2021-03-04T05:06:07",
+    "2021-03-04T05:06:07-05:30", "2021-03-04T05:06:07.25+01:00", "2021-3-4", "2021-03-04t05:06:07Z",
+    "20210-03-04", "２０２１-03-04", "yes", "No", "on", "off", "true", "null", "~", "1", "-1",
     "012", "0x1F", "1_000", "1.5", ".inf", "1e3", "6.02e+23", "https://x.y/a:b", "a: b",
     "a #c", "#c", "a:", "-x", "- x", "&a", "*a", "!x", "|", ">", "%x", "@x", "`x", "?x",
     "a,b", "x y  ", "=", "<<", "", " ", "\u00a0x", "x\u2028y", "é́", "[a]", "{a: 1}",
@@ -54,6 +56,7 @@ def test_what_it_reads_is_what_safe_load_reads(header: str) -> None:
         expected = _safe_load(header)
         assert fast == (expected if expected is not None else {})
         assert [type(v) for v in fast.values()] == [type(v) for v in (expected or {}).values()]
+        assert repr(fast) == repr(expected or {})  # a date's offset too, not only its instant
 
 
 def test_the_common_shape_is_read_without_libyaml() -> None:

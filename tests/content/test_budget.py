@@ -9,7 +9,8 @@ from types import FrameType
 
 import pytest
 
-from herald.content.budget import OverBudget, plain_document, time_budget
+from herald.content import budget
+from herald.content.budget import OverBudget, keep_budget_alarm, plain_document, time_budget
 from herald.content.document import LineBreak, Paragraph, Text
 from herald.content.markdown import parse_markdown
 
@@ -43,6 +44,23 @@ def test_the_timer_and_handler_that_were_there_are_put_back() -> None:
         assert 90 < left <= 100
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_worker_that_keeps_the_alarm_still_keeps_every_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    previous = signal.getsignal(signal.SIGALRM)
+    monkeypatch.setattr(budget, "_KEPT_IN", [])
+    try:
+        keep_budget_alarm()
+        for _ in range(2):
+            with pytest.raises(OverBudget), time_budget(0.05):
+                while True:
+                    sum(range(10_000))
+            assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        assert signal.getsignal(signal.SIGALRM) is budget._interrupt  # left installed
+    finally:
         signal.signal(signal.SIGALRM, previous)
 
 

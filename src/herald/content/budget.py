@@ -16,6 +16,7 @@ bounded never runs there.
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import threading
@@ -49,10 +50,17 @@ def can_interrupt() -> bool:
     return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
 
 
+_KEPT_IN: list[int] = []
+"""The process that keeps the alarm's handler installed (`keep_budget_alarm`), if any."""
+
+
 def keep_budget_alarm() -> None:
     """In a worker that keeps budgets all day: leave the alarm's handler installed, so a
-    budget costs two `setitimer` calls, not a handler swap each time."""
+    budget costs two `setitimer` calls, not a handler swap each time (nor a look at the
+    handler: `signal.getsignal` costs more than both calls, its enum conversion failing
+    for a function).  Nothing else in such a worker sets SIGALRM."""
     signal.signal(signal.SIGALRM, _interrupt)
+    _KEPT_IN[:] = [os.getpid()]
 
 
 class time_budget:  # lower case: it reads as a function, `with time_budget(seconds):`
@@ -73,7 +81,8 @@ class time_budget:  # lower case: it reads as a function, `with time_budget(seco
             return
         self._armed = True
         self._started = time.monotonic()
-        self._handler = signal.getsignal(signal.SIGALRM) or signal.SIG_DFL
+        kept = _KEPT_IN and _KEPT_IN[0] == os.getpid()  # not a process forked off it
+        self._handler = _interrupt if kept else signal.getsignal(signal.SIGALRM) or signal.SIG_DFL
         if self._handler is not _interrupt:
             signal.signal(signal.SIGALRM, _interrupt)
         self._previous = signal.setitimer(signal.ITIMER_REAL, self._seconds)

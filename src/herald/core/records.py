@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from herald.content.post import Post
+from herald.content.post import Post, pickled_by_fields
 from herald.core.search import Snippet
 
 
@@ -131,6 +131,7 @@ class KnownSources:
         return cls(stats, frozenset(retry))
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """Everything the store keeps about one file, made in a worker (`indexing.prepare`)."""

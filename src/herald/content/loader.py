@@ -139,18 +139,19 @@ def load_post(
     """One post file (`relpath` relative to `site.folder`) as its site makes it, read
     within the rules of `herald.content.source` unless `data` (its bytes, read that way
     already) and `mtime` are given."""
-    path = site.folder / relpath
 
     def error(reason: str) -> LoadError:
         return LoadError(relpath, reason)
 
     if data is None:
-        source = read_source(str(path), real_root(site.folder), max_bytes=max_bytes)
+        source = read_source(
+            str(site.folder / relpath), real_root(site.folder), max_bytes=max_bytes
+        )
         if isinstance(source, Unreadable):
             return error(source.reason)
         data, modified = source.data, source.mtime if mtime is None else mtime
     else:
-        modified = _mtime(path) if mtime is None else mtime
+        modified = _mtime(site.folder / relpath) if mtime is None else mtime
     if len(data) > max_bytes:
         return error(too_big(len(data), max_bytes))
     decoded = _decoded(data, site.encoding)

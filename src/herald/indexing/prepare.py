@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 from pathlib import Path
 
 from herald.content.budget import OverBudget, budget_for, over_budget_reason, time_budget
@@ -50,7 +51,7 @@ def prepare(
     profile (`herald.content.sites.find_site`), a plain folder if not given."""
     inside = inside or real_root(root)
     site = site or plain_site(root)
-    source = read_source(str(root / relpath), inside, max_bytes=MAX_POST_BYTES)
+    source = read_source(os.path.join(root, relpath), inside, max_bytes=MAX_POST_BYTES)
     if isinstance(source, Unreadable):
         return Prepared(relpath, source.size, source.mtime_ns, "", error=source.reason)
     size, mtime_ns = source.size, source.mtime_ns

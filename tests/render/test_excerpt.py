@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Any
+
 import pytest
 import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from herald.content.document import Document
 from herald.content.markdown import parse_markdown
 from herald.render import excerpt, excerpt_text
 from herald.render.excerpt import _cut, _cut_by_grapheme, placeholders
 from herald.render.text import math_unicode
 from tests.content.fragments import any_markdown
+from tests.content.test_front_ends_agree import _FILES, corpus_body
 
 FAMILY = "👨\u200d👩\u200d👧\u200d👦"  # one grapheme, seven code points, eleven UTF-16 units
 FLAG = "🇨🇳"
@@ -212,3 +218,42 @@ def test_excerpt_is_bounded_collapsed_and_a_prefix_on_a_grapheme_boundary(
     assert len(body) in boundaries
     for mark in placeholders(lang).values():
         assert not any(body.endswith(mark[:k]) for k in range(2, len(mark)))
+
+
+def _without_early_stop(document: Document, lang: str, limit: int) -> str:
+    """The excerpt as read block by block up to four times the limit (the oracle)."""
+    excerpt_module: Any = sys.modules["herald.render.excerpt"]  # the package exports the function
+    early = excerpt_module._ENOUGH
+    excerpt_module._ENOUGH = 10**9
+    try:
+        return excerpt(document, lang=lang, limit=limit)
+    finally:
+        excerpt_module._ENOUGH = early
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(any_markdown, st.sampled_from([FAMILY, FLAG, "e\u0301", "\n\n"])), max_size=6
+    ).map("".join),
+    st.integers(min_value=1, max_value=120),
+    st.sampled_from(["zh", "en"]),
+)
+def test_stopping_early_cuts_where_reading_on_cuts(markdown: str, limit: int, lang: str) -> None:
+    document = parse_markdown(markdown)
+    assert excerpt(document, lang=lang, limit=limit) == _without_early_stop(document, lang, limit)
+
+
+@pytest.mark.parametrize("path", _FILES, ids=lambda path: path.name)
+def test_stopping_early_cuts_where_reading_on_cuts_in_every_corpus_file(path: Path) -> None:
+    document = parse_markdown(corpus_body(path))
+    for limit in (40, 120, 350):
+        expected = _without_early_stop(document, "zh", limit)
+        assert excerpt(document, lang="zh", limit=limit) == expected
+
+
+def test_graphemes_of_many_code_points_are_read_on_past_the_early_stop() -> None:
+    document = parse_markdown(FAMILY * 30 + "\n\n" + "字" * 50)  # 210 code points, 30 graphemes
+    text = excerpt(document, limit=60)  # 60 + 64 < 210 < 4 × 60
+    assert text == FAMILY * 30 + " " + "字" * 29 + "..."
+    assert text == _without_early_stop(document, "zh", 60)

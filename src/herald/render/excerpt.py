@@ -98,6 +98,12 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+_ENOUGH = 64
+"""Characters past the limit after which, with no grapheme joining its neighbour, the
+excerpt stops reading: `_cut` then looks no further than the limit and the longest
+placeholder.  (More than the opening's margin, `_OPENING_MARGIN`.)"""
+
+
 def _cut(text: str, limit: int, marks: dict[str, str]) -> str:
     """At most `limit` graphemes, never inside a grapheme or a placeholder; `...` if cut."""
     if len(text) <= limit:  # graphemes never outnumber code points
@@ -139,8 +145,14 @@ def _excerpt(doc: Document, lang: str, limit: int) -> tuple[str, int]:
     marks = placeholders(lang)
     pieces: list[str] = []
     size = 0
+    early = True
     for index, block in enumerate(doc.blocks):
-        if size > limit * 4:  # far more than can show: stop reading, but say there is more
+        if early and limit + _ENOUGH < size <= limit * 4:
+            early = False  # looked once: with a grapheme that joins, the text is read on
+            text = " ".join(pieces)
+            if _MAY_JOIN.search(text) is None:  # every code point a grapheme: the cut
+                return _cut(text, limit, marks), size  # cannot reach what follows
+        elif size > limit * 4:  # far more than can show: stop reading, but say there is more
             cut = _cut(" ".join(pieces), limit, marks)
             more = any(not isinstance(rest, Footnotes) for rest in doc.blocks[index:])
             return (cut + ELLIPSIS if more and not cut.endswith(ELLIPSIS) else cut), size

@@ -37,6 +37,9 @@ from herald.store.sqlite.tombstones import REMOVED, Row, bury, placeholder, rows
 
 __all__ = ["DUPLICATE", "REMOVED", "BatchWriter", "Kind", "bury", "placeholder", "rows_by_path"]
 
+_tags_json = json.JSONEncoder(ensure_ascii=False).encode
+"""`json.dumps(tags, ensure_ascii=False)` without a new encoder for each post."""
+
 
 class BatchWriter:
     """Writes parsed batches with a few `executemany` calls each, not several per post."""
@@ -259,7 +262,7 @@ class BatchWriter:
                     post.title,
                     date,
                     int(post.updated.timestamp()) if post.updated else None,
-                    json.dumps(list(post.tags), ensure_ascii=False),
+                    _tags_json(list(post.tags)),
                     post.summary,
                     item.excerpt,
                     post.lang,

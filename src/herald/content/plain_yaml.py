@@ -14,8 +14,9 @@ the caller asks libyaml.  `tests/content/test_plain_yaml.py` holds it to `safe_l
 
 from __future__ import annotations
 
+import contextlib
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Final
 
@@ -35,8 +36,7 @@ _SCALAR_TAGS: Final = frozenset(
 )
 _STR: Final = "tag:yaml.org,2002:str"
 _ISO_DATE: Final = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
-    r"(?:T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:(Z)|([-+])([0-9]{2}):([0-9]{2}))?)?"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[-+][0-9]{2}:[0-9]{2})?)?"
 )
 """The dates posts carry (`2024-05-10`, `2024-05-10T08:00:00+08:00`): a subset of YAML's
 timestamps, read without PyYAML's resolver and constructor, whose regex walks in Python
@@ -94,9 +94,11 @@ def _plain(text: str, *, flow: bool) -> object:
         return _NOT_PLAIN
     if text.endswith(":") or (flow and ("," in text or ":" in text)):
         return _NOT_PLAIN
-    iso = _ISO_DATE.fullmatch(text) if text[0].isdigit() else None
-    if iso is not None:
-        return _timestamp(iso)
+    if text[0].isdigit() and _ISO_DATE.fullmatch(text):
+        # The standard library gives PyYAML's value for this subset; an impossible date
+        # goes on to PyYAML's constructor, which fails with its own `ValueError`.
+        with contextlib.suppress(ValueError):
+            return (datetime if "T" in text else date).fromisoformat(text)
     tag = _tag(text)
     if tag not in _SCALAR_TAGS:
         return _NOT_PLAIN
@@ -104,28 +106,6 @@ def _plain(text: str, *, flow: bool) -> object:
         return text
     node = yaml.ScalarNode(tag, text)
     return SafeConstructor.yaml_constructors[tag](_CONSTRUCTOR, node)
-
-
-def _timestamp(iso: re.Match[str]) -> date:
-    """What `SafeConstructor.construct_yaml_timestamp` makes of an `_ISO_DATE`: the
-    standard library's ISO reader gives the same value for that subset, and an
-    impossible date fails with PyYAML's own `ValueError`, from the calls it makes."""
-    year, month, day, hour, minute, second, utc, sign, tz_hour, tz_minute = iso.groups()
-    try:
-        return (date if hour is None else datetime).fromisoformat(iso.string)
-    except ValueError:
-        pass
-    if hour is None:
-        return date(int(year), int(month), int(day))
-    zone = None
-    if sign is not None:
-        delta = timedelta(hours=int(tz_hour), minutes=int(tz_minute))
-        zone = timezone(-delta if sign == "-" else delta)
-    elif utc is not None:
-        zone = UTC
-    return datetime(
-        int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=zone
-    )
 
 
 @lru_cache(maxsize=4096)
